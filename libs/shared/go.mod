@@ -1,0 +1,3 @@
+module example.com/tqserver/libs/shared
+
+go 1.22

@@ -1,0 +1,176 @@
+// Reads config/server.yaml and workers/<name>/config.yaml into typed settings; every default is applied here, once.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize, isAbsolute } from 'node:path';
+import {
+  boolean,
+  ConfigError,
+  duration,
+  envMap,
+  object,
+  positiveInteger,
+  readSection,
+  string,
+  stringList,
+} from './yaml-schema';
+
+export { ConfigError } from './yaml-schema';
+
+export interface Platform {
+  goos: string;
+  goarch: string;
+}
+
+export interface ModeSettings {
+  /** false adds `-gcflags=all=-N -l`: no optimisation, no inlining (fast to compile, debugger-friendly). */
+  optimize: boolean;
+  /** false strips the symbol table and DWARF (`-ldflags=-s -w`). */
+  includeDebug: boolean;
+  /** true forces `CGO_ENABLED=0`, so the binary links statically. */
+  static: boolean;
+}
+
+export interface ServerSettings {
+  /** Workspace-relative path of the file these came from, or null when it does not exist. */
+  file: string | null;
+  timeoutMs: number;
+  parallel: boolean;
+  maxParallel: number;
+  cache: { enabled: boolean; dir: string };
+  development: ModeSettings;
+  production: ModeSettings;
+  crossCompile: { platforms: Platform[]; ignore: Platform[] };
+}
+
+export interface WorkerSettings {
+  /** Workspace-relative path of the worker's config.yaml, or null when it has none. */
+  file: string | null;
+  /** The seed's shell line; when set, `build` runs it instead of the planned `go build`. */
+  command?: string;
+  timeoutMs: number;
+  /** Working directory, relative to the worker root. */
+  dir: string;
+  env: Record<string, string>;
+  flags: string[];
+  /** Input globs relative to the worker root; undefined means "everything but outputs and tests". */
+  sources?: string[];
+  exclude: string[];
+  /** Main package directory relative to the worker root; undefined means `src` when present, else `.`. */
+  main?: string;
+  /** Run the production binary with --version after building; undefined means "when main declares Version". */
+  validate?: boolean;
+  crossCompile: { platforms?: Platform[]; ignore: Platform[]; cgo: boolean };
+}
+
+export const SERVER_CONFIG_FILE = 'config/server.yaml';
+export const WORKER_CONFIG_FILE = 'config.yaml';
+
+/** The seed's matrix (scripts/build-all-platforms.sh). */
+export const DEFAULT_PLATFORMS: Platform[] = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'].map(
+  parsePlatform,
+);
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function parsePlatform(text: string): Platform {
+  const [goos, goarch] = text.split('/');
+  return { goos, goarch };
+}
+
+const isPlatform = (s: string) => /^[a-z0-9]+\/[a-z0-9]+$/.test(s);
+const platformList = stringList('"goos/goarch" string (such as linux/amd64)', isPlatform);
+const isRelativeInside = (s: string) => s.length > 0 && !isAbsolute(s) && !normalize(s).startsWith('..');
+const relativePath = stringList('path relative to the worker, not leaving it', isRelativeInside);
+
+const modeShape = { optimize: boolean, include_debug: boolean, static: boolean };
+
+const serverShape = {
+  defaults: object({ timeout: duration, parallel: boolean, max_parallel: positiveInteger }),
+  cache: object({ enabled: boolean, dir: string }),
+  development: object(modeShape),
+  production: object(modeShape),
+  cross_compile: object({ platforms: platformList, ignore: platformList }),
+};
+
+const workerShape = {
+  command: string,
+  timeout: duration,
+  dir: {
+    describe: 'a path relative to the worker, not leaving it',
+    read: (node: Parameters<typeof string.read>[0], at: Parameters<typeof string.read>[1]) => {
+      const value = string.read(node, at);
+      if (typeof value === 'string' && !isRelativeInside(value)) {
+        return at.fail(node, at.key, `${JSON.stringify(value)} is not valid; expected a path relative to the worker, not leaving it`);
+      }
+      return value;
+    },
+  },
+  env: envMap,
+  flags: stringList(),
+  sources: relativePath,
+  exclude: stringList(),
+  main: string,
+  validate: boolean,
+  cross_compile: object({ platforms: platformList, ignore: platformList, cgo: boolean }),
+};
+
+function readIfPresent(root: string, file: string): string | null {
+  const abs = join(root, file);
+  return existsSync(abs) ? readFileSync(abs, 'utf8') : null;
+}
+
+export function parseServerSettings(file: string | null, text: string | null): ServerSettings {
+  const b = text === null || file === null ? {} : readSection(file, text, 'build', serverShape);
+  const mode = (m: { optimize?: boolean; include_debug?: boolean; static?: boolean } | undefined, d: ModeSettings): ModeSettings => ({
+    optimize: m?.optimize ?? d.optimize,
+    includeDebug: m?.include_debug ?? d.includeDebug,
+    static: m?.static ?? d.static,
+  });
+  return {
+    file: text === null ? null : file,
+    timeoutMs: b.defaults?.timeout ?? DEFAULT_TIMEOUT_MS,
+    parallel: b.defaults?.parallel ?? true,
+    maxParallel: b.defaults?.max_parallel ?? 4,
+    cache: { enabled: b.cache?.enabled ?? true, dir: b.cache?.dir ?? '.cache/build' },
+    // The seed's documented values are the defaults.
+    development: mode(b.development, { optimize: false, includeDebug: true, static: false }),
+    production: mode(b.production, { optimize: true, includeDebug: false, static: true }),
+    crossCompile: {
+      platforms: (b.cross_compile?.platforms?.map(parsePlatform)) ?? DEFAULT_PLATFORMS,
+      ignore: b.cross_compile?.ignore?.map(parsePlatform) ?? [],
+    },
+  };
+}
+
+export function parseWorkerSettings(file: string | null, text: string | null, server: ServerSettings): WorkerSettings {
+  const b = text === null || file === null ? {} : readSection(file, text, 'build', workerShape);
+  return {
+    file: text === null ? null : file,
+    command: b.command,
+    timeoutMs: b.timeout ?? server.timeoutMs,
+    dir: b.dir ?? '.',
+    env: b.env ?? {},
+    flags: b.flags ?? [],
+    sources: b.sources,
+    exclude: b.exclude ?? [],
+    main: b.main,
+    validate: b.validate,
+    crossCompile: {
+      platforms: b.cross_compile?.platforms?.map(parsePlatform),
+      ignore: b.cross_compile?.ignore?.map(parsePlatform) ?? [],
+      cgo: b.cross_compile?.cgo ?? false,
+    },
+  };
+}
+
+export function loadServerSettings(workspaceRoot: string, file = SERVER_CONFIG_FILE): ServerSettings {
+  return parseServerSettings(file, readIfPresent(workspaceRoot, file));
+}
+
+export function loadWorkerSettings(workspaceRoot: string, workerRoot: string, server: ServerSettings): WorkerSettings {
+  const file = join(workerRoot, WORKER_CONFIG_FILE);
+  return parseWorkerSettings(file, readIfPresent(workspaceRoot, file), server);
+}
+
+export function isConfigError(e: unknown): e is ConfigError {
+  return e instanceof ConfigError;
+}

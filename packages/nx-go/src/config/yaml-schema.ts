@@ -1,0 +1,183 @@
+// A small typed schema walker over `yaml` documents: every error carries file, line, column, key and value.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar } from 'yaml';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** What a key may hold. `describe` is the "expected …" half of an error sentence. */
+export interface FieldType<T> {
+  describe: string;
+  read(node: Node | null, at: Locator): T | Invalid;
+}
+
+export const INVALID = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+export interface Locator {
+  /** Report a problem at `node`, naming the dotted key path. Returns INVALID for convenience. */
+  fail(node: Node | null, key: string, message: string): Invalid;
+  key: string;
+}
+
+type Shape = Record<string, FieldType<unknown>>;
+export type Parsed<S extends Shape> = { [K in keyof S]?: Exclude<ReturnType<S[K]['read']>, Invalid> };
+
+function show(node: Node | null): string {
+  if (node === null) return 'nothing';
+  if (isScalar(node)) return JSON.stringify(node.value);
+  if (isSeq(node)) return 'a list';
+  if (isMap(node)) return 'a mapping';
+  return 'a value';
+}
+
+function scalar<T>(describe: string, accept: (s: Scalar) => T | undefined): FieldType<T> {
+  return {
+    describe,
+    read(node, at) {
+      if (node && isScalar(node)) {
+        const value = accept(node);
+        if (value !== undefined) return value;
+      }
+      return at.fail(node, at.key, `${show(node)} is not valid; expected ${describe}`);
+    },
+  };
+}
+
+export const string = scalar('a string', (s) => (typeof s.value === 'string' ? s.value : undefined));
+
+export const boolean = scalar('true or false', (s) => (typeof s.value === 'boolean' ? s.value : undefined));
+
+export const positiveInteger = scalar('a whole number of at least 1', (s) =>
+  typeof s.value === 'number' && Number.isInteger(s.value) && s.value >= 1 ? s.value : undefined,
+);
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+
+/** Parses a Go duration string (`60s`, `1m30s`, `500ms`) into milliseconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+  if (text.length === 0) return undefined;
+  DURATION_PART.lastIndex = 0;
+  let total = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const m = DURATION_PART.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * DURATION_UNITS[m[2]];
+  }
+  return total > 0 ? total : undefined;
+}
+
+export const duration = scalar('a Go duration such as 60s, 1m30s or 500ms', (s) =>
+  typeof s.value === 'string' ? parseDuration(s.value) : undefined,
+);
+
+export function stringList(itemDescribe = 'a string', check: (s: string) => boolean = () => true): FieldType<string[]> {
+  const describe = `a list of ${itemDescribe}s`;
+  return {
+    describe,
+    read(node, at) {
+      if (!node || !isSeq(node)) return at.fail(node, at.key, `${show(node)} is not valid; expected ${describe}`);
+      const out: string[] = [];
+      let ok = true;
+      node.items.forEach((item, i) => {
+        const n = item as Node;
+        if (isScalar(n) && typeof n.value === 'string' && check(n.value)) out.push(n.value);
+        else {
+          at.fail(n, `${at.key}[${i}]`, `${show(n)} is not valid; expected ${itemDescribe}`);
+          ok = false;
+        }
+      });
+      return ok ? out : INVALID;
+    },
+  };
+}
+
+/** Environment maps: names are identifiers; scalar values are stringified as a shell would see them. */
+export const envMap: FieldType<Record<string, string>> = {
+  describe: 'a mapping of variable names to values',
+  read(node, at) {
+    if (!node || !isMap(node)) return at.fail(node, at.key, `${show(node)} is not valid; expected a mapping of variable names to values`);
+    const out: Record<string, string> = {};
+    let ok = true;
+    for (const pair of node.items) {
+      const k = pair.key as Node;
+      const v = pair.value as Node | null;
+      const name = isScalar(k) ? String(k.value) : '';
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        at.fail(k, `${at.key}.${name}`, `${show(k)} is not a valid variable name; expected letters, digits and _`);
+        ok = false;
+      } else if (v && isScalar(v) && ['string', 'number', 'boolean'].includes(typeof v.value)) {
+        out[name] = String(v.value);
+      } else {
+        at.fail(v, `${at.key}.${name}`, `${show(v)} is not valid; expected a string value`);
+        ok = false;
+      }
+    }
+    return ok ? out : INVALID;
+  },
+};
+
+export function object<S extends Shape>(shape: S): FieldType<Parsed<S>> {
+  const describe = `a mapping with keys ${Object.keys(shape).join(', ')}`;
+  return {
+    describe,
+    read(node, at) {
+      if (node && isScalar(node) && node.value === null) return {};
+      if (!node || !isMap(node)) return at.fail(node, at.key, `${show(node)} is not valid; expected ${describe}`);
+      const out: Record<string, unknown> = {};
+      let ok = true;
+      for (const pair of node.items) {
+        const k = pair.key as Node;
+        const name = isScalar(k) ? String(k.value) : show(k);
+        const path = at.key ? `${at.key}.${name}` : name;
+        const field = shape[name];
+        if (!field) {
+          at.fail(k, path, `unknown key; expected one of ${Object.keys(shape).join(', ')}`);
+          ok = false;
+          continue;
+        }
+        const value = field.read(pair.value as Node | null, { ...at, key: path });
+        if (value === INVALID) ok = false;
+        else out[name] = value;
+      }
+      return ok ? (out as Parsed<S>) : INVALID;
+    },
+  };
+}
+
+/**
+ * Parses `text` as YAML and validates the top-level `section` against `shape`; other top-level keys
+ * belong to other parts of TQServer and are left alone. Throws ConfigError listing every problem.
+ */
+export function readSection<S extends Shape>(file: string, text: string, section: string, shape: S): Parsed<S> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const problems: string[] = [];
+  const where = (offset: number | undefined) => {
+    const { line, col } = lineCounter.linePos(offset ?? 0);
+    return `${file}:${line}:${col}`;
+  };
+  for (const e of doc.errors) problems.push(`${where(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`);
+  if (problems.length) throw new ConfigError(problems);
+
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && root.value === null)) return {};
+  if (!isMap(root)) throw new ConfigError([`${where(root.range?.[0])}: expected a YAML mapping at the top level, found ${show(root)}`]);
+  const sectionNode = root.get(section, true) as Node | undefined;
+  if (sectionNode === undefined) return {};
+
+  const locator: Locator = {
+    key: section,
+    fail(node, key, message) {
+      problems.push(`${where(node?.range?.[0] ?? sectionNode.range?.[0])}: ${key}: ${message}`);
+      return INVALID;
+    },
+  };
+  const value = object(shape).read(sectionNode, locator);
+  if (value === INVALID || problems.length) throw new ConfigError(problems);
+  return value;
+}

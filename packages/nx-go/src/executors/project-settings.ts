@@ -1,0 +1,26 @@
+// What every executor needs from its context: the project's root, a label for messages, and run-time settings.
+import type { ExecutorContext } from '@nx/devkit';
+import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type WorkerSettings } from '../config/settings';
+
+export interface ProjectRun {
+  workspaceRoot: string;
+  root: string;
+  /** "api: build", the prefix of every line this task prints. */
+  label: string;
+  settings: WorkerSettings;
+  verbose: boolean;
+}
+
+/** Throws ConfigError (file:line:col) when config.yaml or server.yaml is invalid. */
+export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
+  const name = context.projectName ?? '';
+  const root = context.projectsConfigurations.projects[name].root;
+  const server = loadServerSettings(context.root, serverConfig);
+  return {
+    workspaceRoot: context.root,
+    root,
+    label: `${name}: ${context.targetName ?? ''}`,
+    settings: loadWorkerSettings(context.root, root, server),
+    verbose: verbose || context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true',
+  };
+}

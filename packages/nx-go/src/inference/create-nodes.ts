@@ -1,0 +1,126 @@
+// createNodes: every go.mod becomes a project; those under the `workers` globs are workers, the rest libraries.
+import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
+import fg from 'fast-glob';
+import { loadServerSettings, parseWorkerSettings, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
+import { SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
+import { InferenceMemo } from './memo';
+import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
+
+export interface GoPluginOptions {
+  /** Globs of worker directories, relative to the workspace root. Default `workers/*`. */
+  workers?: string | string[];
+  /** Workspace-relative path of the global build settings. Default `config/server.yaml`. */
+  serverConfig?: string;
+  /** Prepended to every worker's project name. */
+  workerPrefix?: string;
+  /** Prepended to every library's project name, e.g. `lib-` when a library and a worker share a name. */
+  libraryPrefix?: string;
+}
+
+export const GO_MOD_GLOB = '**/go.mod';
+export const PLUGIN_NAME = '@tqserver/nx-go';
+
+/** Directories whose go.mod files are never projects: dependencies, fixtures and build outputs. */
+const SKIPPED_SEGMENTS = new Set(['node_modules', 'vendor', 'testdata', 'bin', 'dist', '.nx']);
+
+const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+
+function readText(file: string): string | null {
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+function moduleBaseName(goModText: string, fallback: string): string {
+  const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(goModText);
+  return m ? basename(m[1]) : fallback;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function createGoNodes(
+  goModFiles: readonly string[],
+  options: GoPluginOptions | undefined,
+  context: CreateNodesContext,
+): Promise<Array<readonly [string, CreateNodesResult]>> {
+  const opts = options ?? {};
+  const { workspaceRoot } = context;
+  const serverFile = opts.serverConfig ?? SERVER_CONFIG_FILE;
+  const patterns = ([] as string[]).concat(opts.workers ?? 'workers/*');
+  const workerGoMods = new Set(fg.sync(patterns.map((p) => `${p}/go.mod`), { cwd: workspaceRoot, ignore: ['**/node_modules/**'] }));
+  const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
+
+  let server: ServerSettings | undefined;
+  let serverError: string | undefined;
+  const serverText = readText(join(workspaceRoot, serverFile));
+  try {
+    server = loadServerSettings(workspaceRoot, serverFile);
+  } catch (e) {
+    serverError = message(e);
+  }
+
+  const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginVersion);
+  const names = new Map<string, string>();
+  const results: Array<readonly [string, CreateNodesResult]> = [];
+
+  for (const file of goModFiles) {
+    const root = posix.dirname(file);
+    if (root.split('/').some((s) => SKIPPED_SEGMENTS.has(s))) continue;
+    const isWorker = workerGoMods.has(file);
+    const goModText = readText(join(workspaceRoot, file)) ?? '';
+    const dirName = root === '.' ? moduleBaseName(goModText, basename(workspaceRoot)) : basename(root);
+    const name = (isWorker ? opts.workerPrefix ?? '' : opts.libraryPrefix ?? '') + dirName;
+
+    const clash = names.get(name);
+    if (clash !== undefined) {
+      throw new Error(
+        `@tqserver/nx-go: ${clash}/go.mod and ${root}/go.mod would both be the project "${name}". ` +
+          `Set the plugin option "workerPrefix" or "libraryPrefix" in nx.json, or rename one directory.`,
+      );
+    }
+    names.set(name, root);
+
+    const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
+    const vendored = existsSync(join(workspaceRoot, root, 'vendor', 'modules.txt'));
+    const hasSrc = existsSync(join(workspaceRoot, root, 'src'));
+    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, vendored, hasSrc, pluginPackage };
+
+    const project = memo.get(key, (): ProjectConfiguration => {
+      const base = {
+        root,
+        name,
+        projectType: isWorker ? ('application' as const) : ('library' as const),
+        tags: ['go', isWorker ? 'go:worker' : 'go:library'],
+        metadata: { technologies: ['go'] },
+      };
+      if (!isWorker) {
+        return {
+          ...base,
+          namedInputs: { [SOURCES_INPUT]: sourceInputs(), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          targets: libraryTargets(root, { pluginPackage, serverConfig: serverFile }),
+        };
+      }
+      try {
+        if (serverError !== undefined) throw new Error(serverError);
+        const settings = parseWorkerSettings(posix.join(root, WORKER_CONFIG_FILE), configText, server!);
+        const worker = { name, root, mainDir: settings.main ?? (hasSrc ? 'src' : '.'), settings, server: server! };
+        return {
+          ...base,
+          namedInputs: { [SOURCES_INPUT]: sourceInputs(settings), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          targets: workerTargets(worker, { pluginPackage, vendored, serverConfig: serverFile }),
+        };
+      } catch (e) {
+        return {
+          ...base,
+          namedInputs: { [SOURCES_INPUT]: sourceInputs(), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          targets: brokenWorkerTargets(root, message(e), { pluginPackage, serverConfig: serverFile }),
+        };
+      }
+    });
+    results.push([file, { projects: { [root]: project } }] as const);
+  }
+  memo.save();
+  return results;
+}

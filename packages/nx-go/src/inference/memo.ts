@@ -1,0 +1,52 @@
+// Memoises inferred projects under Nx's workspace data directory, keyed by a hash of every file the inference read.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class InferenceMemo<T> {
+  private readonly next: Record<string, T> = {};
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly previous: Record<string, T>,
+    private readonly salt: string,
+  ) {}
+
+  static open<T>(workspaceRoot: string, salt: string): InferenceMemo<T> {
+    const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
+    const file = join(dir, 'tqserver-nx-go-inference.json');
+    let previous: Record<string, T> = {};
+    try {
+      if (existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // A corrupt memo is only a lost optimisation.
+    }
+    return new InferenceMemo<T>(file, previous, salt);
+  }
+
+  /** Returns the memoised value for `key`, computing and recording it when absent. */
+  get(key: unknown, compute: () => T): T {
+    const hash = createHash('sha256').update(this.salt).update(JSON.stringify(key)).digest('hex');
+    let value = this.previous[hash];
+    if (value === undefined) {
+      value = compute();
+      this.changed = true;
+    }
+    this.next[hash] = value;
+    return value;
+  }
+
+  /** Writes only the entries used this time, so the file never outgrows the workspace. */
+  save(): void {
+    if (!this.changed && Object.keys(this.next).length === Object.keys(this.previous).length) return;
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(this.next));
+      renameSync(tmp, this.file);
+    } catch {
+      // Read-only workspaces still infer; they just do not memoise.
+    }
+  }
+}

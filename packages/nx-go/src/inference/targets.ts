@@ -1,0 +1,135 @@
+// Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
+import type { TargetConfiguration } from '@nx/devkit';
+import type { Platform } from '../config/settings';
+import { describeJob, planBuild, platforms, type BuildKind, type Worker } from '../plan/build';
+import {
+  buildInputs,
+  externalInputs,
+  goEnvRuntime,
+  SOURCES_INPUT,
+  TEST_SOURCES_INPUT,
+  WORKSPACE_GO_FILES,
+} from '../plan/inputs';
+
+export const EXECUTORS = {
+  build: '@tqserver/nx-go:build',
+  vendor: '@tqserver/nx-go:vendor',
+  test: '@tqserver/nx-go:test',
+  vet: '@tqserver/nx-go:vet',
+  tidy: '@tqserver/nx-go:tidy',
+} as const;
+
+const technologies = ['go'];
+
+export interface ModuleContext {
+  /** npm name under which the plugin is installed, for externalDependencies; null when loaded from source. */
+  pluginPackage: string | null;
+  /** Workspace-relative path of server.yaml, so executors read run-time settings (the timeout) from the same file. */
+  serverConfig: string;
+}
+
+export interface InferenceContext extends ModuleContext {
+  /** Whether the worker has vendor/modules.txt, so builds must use -mod=vendor. */
+  vendored: boolean;
+}
+
+export function platformTargetName(p: Platform): string {
+  return `cross-compile-${p.goos}-${p.goarch}`;
+}
+
+function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string): TargetConfiguration {
+  const job = planBuild(worker, kind, { vendored: ctx.vendored });
+  const { server } = worker;
+  return {
+    executor: EXECUTORS.build,
+    cache: server.cache.enabled,
+    ...(server.parallel ? {} : { parallelism: false }),
+    inputs: buildInputs(job, ctx.pluginPackage),
+    outputs: [`{workspaceRoot}/${job.output}`],
+    options: { ...job, serverConfig: ctx.serverConfig },
+    metadata: { technologies, description: `${description}: ${describeJob(job)}` },
+  };
+}
+
+/** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
+function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
+  const goInputs = [goEnvRuntime(), externalInputs(ctx.pluginPackage)];
+  const options = { serverConfig: ctx.serverConfig };
+  return {
+    test: {
+      executor: EXECUTORS.test,
+      cache: true,
+      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
+      options,
+      metadata: { technologies, description: 'Run the module\'s Go tests: go test ./...' },
+    },
+    vet: {
+      executor: EXECUTORS.vet,
+      cache: true,
+      inputs: [SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
+      options,
+      metadata: { technologies, description: 'Report suspicious constructs: go vet ./...' },
+    },
+    tidy: {
+      executor: EXECUTORS.tidy,
+      // It rewrites go.mod and go.sum, the very files it would be keyed on.
+      cache: false,
+      options,
+      metadata: { technologies, description: 'Add missing and remove unused modules: go mod tidy' },
+    },
+    vendor: {
+      executor: EXECUTORS.vendor,
+      cache: true,
+      inputs: [`{projectRoot}/go.mod`, `{projectRoot}/go.sum`, ...WORKSPACE_GO_FILES, ...goInputs],
+      outputs: [`{projectRoot}/vendor`],
+      options: { ...options, tidy: false, verify: false },
+      metadata: { technologies, description: `Copy dependencies into ${root}/vendor: go mod vendor` },
+    },
+  };
+}
+
+export function libraryTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
+  const { vendor: _vendor, ...rest } = moduleTargets(root, ctx);
+  return rest;
+}
+
+export function workerTargets(worker: Worker, ctx: InferenceContext): Record<string, TargetConfiguration> {
+  const matrix = platforms(worker);
+  const perPlatform = Object.fromEntries(
+    matrix.map((p) => [
+      platformTargetName(p),
+      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${p.goos}/${p.goarch}`),
+    ]),
+  );
+  return {
+    build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
+    'build-prod': buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped'),
+    'cross-compile': {
+      executor: 'nx:noop',
+      dependsOn: Object.keys(perPlatform),
+      cache: false,
+      metadata: {
+        technologies,
+        description: `Production builds for ${matrix.map((p) => `${p.goos}/${p.goarch}`).join(', ')}; each platform is its own cached task`,
+      },
+    },
+    ...perPlatform,
+    ...moduleTargets(worker.root, ctx),
+  };
+}
+
+/** A worker whose config cannot be read still gets its targets; running them reports the config error. */
+export function brokenWorkerTargets(root: string, error: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
+  const failing = (description: string): TargetConfiguration => ({
+    executor: EXECUTORS.build,
+    cache: false,
+    options: { configError: error },
+    metadata: { technologies, description: `${description} (unavailable: config error)` },
+  });
+  return {
+    build: failing('Development build'),
+    'build-prod': failing('Production build'),
+    'cross-compile': failing('Production builds for every platform'),
+    ...moduleTargets(root, ctx),
+  };
+}

@@ -1,0 +1,144 @@
+// Pure: (worker settings, target, platform) -> the Job that builds one binary. Inference hashes it; executors run it.
+import { posix } from 'node:path';
+import type { ModeSettings, Platform, ServerSettings, WorkerSettings } from '../config/settings';
+import { hasFlag, mergeFlags, parseFlags, type ParsedFlag } from './go-flags';
+
+export interface Worker {
+  /** Project name, also the binary's base name. */
+  name: string;
+  /** Workspace-relative worker directory, posix separators. */
+  root: string;
+  /** Main package directory relative to `root` (`src` or `.`). */
+  mainDir: string;
+  settings: WorkerSettings;
+  server: ServerSettings;
+}
+
+export type BuildKind =
+  | { target: 'build' }
+  | { target: 'build-prod' }
+  | { target: 'cross-compile'; platform: Platform };
+
+/**
+ * One build step, in the distbuild seed's terms: an exec or shell command whose strings may hold
+ * templates ({{.Output}}, {{.OutputDir}}, {{.SourceDir}}, {{.Version}}, {{.BuildTime}}, {{.GitCommit}}),
+ * rendered by the executor just before it runs. Everything here that can change the binary is in
+ * the target's options, so it is part of the Nx hash.
+ */
+export interface BuildJob {
+  /** Workspace-relative working directory. */
+  cwd: string;
+  /** argv, `go` first; absent when the worker's `command` replaces it. */
+  exec?: string[];
+  /** The seed's `build.command` shell line. */
+  shell?: string;
+  /** Variables set on top of the inherited environment. */
+  env: Record<string, string>;
+  /** Workspace-relative path of the binary. */
+  output: string;
+  /** Whether the Version/BuildTime/GitCommit stamps are filled in from git at run time. */
+  stamp: boolean;
+  /** Run `<binary> --version` afterwards: true, false, or 'auto' (when main declares Version). */
+  validate: boolean | 'auto';
+}
+
+/** Go's names for the environment variables that change what `go build` produces. */
+export const BINARY_ENV_VARS = [
+  'GOOS', 'GOARCH', 'GOAMD64', 'GOARM', 'GOARM64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64', 'GOWASM',
+  'CGO_ENABLED', 'GOFLAGS', 'GOEXPERIMENT', 'CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS',
+] as const;
+
+const STAMP_LDFLAGS = '-X main.Version={{.Version}} -X main.BuildTime={{.BuildTime}} -X main.GitCommit={{.GitCommit}}';
+
+export function modeOf(kind: BuildKind, server: ServerSettings): ModeSettings {
+  return kind.target === 'build' ? server.development : server.production;
+}
+
+/** Output naming, `.exe` included, is decided here and nowhere else. */
+export function outputPath(worker: Pick<Worker, 'name' | 'root'>, kind: BuildKind): string {
+  switch (kind.target) {
+    case 'build':
+      return posix.join(worker.root, 'bin', worker.name);
+    case 'build-prod':
+      return posix.join(worker.root, 'bin', 'prod', worker.name);
+    case 'cross-compile': {
+      const { goos, goarch } = kind.platform;
+      return posix.join(worker.root, 'bin', 'cross', `${worker.name}-${goos}-${goarch}${goos === 'windows' ? '.exe' : ''}`);
+    }
+  }
+}
+
+/** The plan's own flags for a mode, before the worker's flags are layered on top. */
+function modeFlags(kind: BuildKind, mode: ModeSettings): ParsedFlag[] {
+  const flags: ParsedFlag[] = [];
+  // VCS stamping would make the binary depend on git state that is not an input of the task.
+  flags.push({ name: 'buildvcs', value: 'false' });
+  if (kind.target !== 'build') {
+    flags.push({ name: 'trimpath' }, { name: 'tags', value: 'production' });
+  }
+  if (!mode.optimize) flags.push({ name: 'gcflags', value: 'all=-N -l' });
+  if (!mode.includeDebug) flags.push({ name: 'ldflags', value: '-s -w' });
+  return flags;
+}
+
+/** The relative import path of the main package as seen from the working directory. */
+function mainPackageArg(worker: Worker): string {
+  const rel = posix.relative(posix.join(worker.root, worker.settings.dir), posix.join(worker.root, worker.mainDir));
+  return rel === '' ? '.' : rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+export function platforms(worker: Pick<Worker, 'settings' | 'server'>): Platform[] {
+  const matrix = worker.settings.crossCompile.platforms ?? worker.server.crossCompile.platforms;
+  const ignored = [...worker.server.crossCompile.ignore, ...worker.settings.crossCompile.ignore];
+  return matrix.filter((p) => !ignored.some((i) => i.goos === p.goos && i.goarch === p.goarch));
+}
+
+export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: boolean } = {}): BuildJob {
+  const { settings } = worker;
+  const mode = modeOf(kind, worker.server);
+  const stamp = kind.target !== 'build';
+  const cwd = posix.normalize(posix.join(worker.root, settings.dir));
+  const output = outputPath(worker, kind);
+
+  const env: Record<string, string> = {};
+  if (mode.static) env.CGO_ENABLED = '0';
+  Object.assign(env, settings.env);
+  if (kind.target === 'cross-compile') {
+    env.GOOS = kind.platform.goos;
+    env.GOARCH = kind.platform.goarch;
+    // Cross builds have no target C toolchain unless the user says so.
+    env.CGO_ENABLED = settings.crossCompile.cgo ? (settings.env.CGO_ENABLED ?? '1') : '0';
+  }
+
+  const validate = stamp ? (settings.validate ?? 'auto') : false;
+
+  if (settings.command !== undefined && kind.target === 'build') {
+    return { cwd, shell: settings.command, env, output, stamp: false, validate: false };
+  }
+
+  const user = parseFlags(settings.flags);
+  const layers: ParsedFlag[][] = [modeFlags(kind, mode), user];
+  if (stamp) layers.push([{ name: 'ldflags', value: STAMP_LDFLAGS }]);
+  if (opts.vendored && !hasFlag(user, 'mod')) layers.push([{ name: 'mod', value: 'vendor' }]);
+  const flags = mergeFlags(...layers).filter((f) => !f.startsWith('-o='));
+
+  return {
+    cwd,
+    exec: ['go', 'build', ...flags, '-o', '{{.Output}}', mainPackageArg(worker)],
+    env,
+    output,
+    stamp,
+    validate,
+  };
+}
+
+/** The exact command line, for `--verbose` and target descriptions. */
+export function describeJob(job: Pick<BuildJob, 'exec' | 'shell' | 'env' | 'output'>): string {
+  const env = Object.entries(job.env).map(([k, v]) => `${k}=${quote(v)}`);
+  const cmd = job.shell ?? (job.exec ?? []).map(quote).join(' ');
+  return [...env, cmd].join(' ').replaceAll('{{.Output}}', job.output);
+}
+
+function quote(s: string): string {
+  return /^[\w@%+=:,./{}-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}

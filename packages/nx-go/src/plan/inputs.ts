@@ -1,0 +1,66 @@
+// Pure: which files, environment and tool versions make up a Go task's hash (its job ID).
+import type { TargetConfiguration } from '@nx/devkit';
+import type { WorkerSettings } from '../config/settings';
+import { BINARY_ENV_VARS, type BuildJob } from './build';
+
+export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
+
+/** Project-level named input holding a Go module's non-test sources; `^go-sources` pulls in dependencies'. */
+export const SOURCES_INPUT = 'go-sources';
+/** Named input for tests: sources plus `_test.go` and `testdata/`. */
+export const TEST_SOURCES_INPUT = 'go-test-sources';
+
+/**
+ * Git facts that production stamps are made from. The same string is a runtime input (so the hash
+ * covers exactly what is stamped) and the command the executor runs to get the stamps.
+ */
+export const STAMP_COMMAND =
+  'TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%h%n%cd 2>/dev/null && git describe --tags --always --dirty 2>/dev/null || echo unversioned';
+
+const root = (p: string) => `{projectRoot}/${p}`;
+
+/** Never part of what a binary is made from: docs, tests, and the plugin's own output directory. */
+const ALWAYS_EXCLUDED = ['bin/**', '**/*.md', '**/*_test.go', '**/testdata/**'];
+
+/** Module files and vendored code change a binary whatever `sources` says. */
+const ALWAYS_INCLUDED = ['go.mod', 'go.sum', 'vendor/**/*'];
+
+export function sourceInputs(settings?: Pick<WorkerSettings, 'sources' | 'exclude'>): string[] {
+  const positive = settings?.sources ? [...settings.sources, ...ALWAYS_INCLUDED] : ['**/*'];
+  const negative = [
+    ...ALWAYS_EXCLUDED,
+    // The build section is hashed through the target options; the rest of config.yaml is runtime config.
+    'config.yaml',
+    ...(settings?.exclude ?? []),
+  ];
+  return [...new Set(positive)].map(root).concat([...new Set(negative)].map((p) => `!${root(p)}`));
+}
+
+export function testSourceInputs(): string[] {
+  return ['**/*'].map(root).concat(['bin/**', '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
+}
+
+/** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */
+export function goEnvRuntime(pinned: Record<string, string> = {}): InputDefinition {
+  const vars = BINARY_ENV_VARS.filter((v) => !(v in pinned));
+  return { runtime: `go env GOVERSION ${vars.join(' ')}` };
+}
+
+export const WORKSPACE_GO_FILES = ['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum'];
+
+export function externalInputs(pluginPackage: string | null): InputDefinition {
+  // Only the plugin's own version (which decides argv) may invalidate a Go build, never unrelated npm changes.
+  return { externalDependencies: pluginPackage ? [pluginPackage] : [] };
+}
+
+export function buildInputs(job: BuildJob, pluginPackage: string | null): InputDefinition[] {
+  const inputs: InputDefinition[] = [
+    SOURCES_INPUT,
+    `^${SOURCES_INPUT}`,
+    ...WORKSPACE_GO_FILES,
+    goEnvRuntime(job.env),
+    externalInputs(pluginPackage),
+  ];
+  if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
+  return inputs;
+}

@@ -1,0 +1,102 @@
+// Runs a planned BuildJob: renders its templates, builds into a temp file, renames on success, validates the binary.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { BuildJob } from '../plan/build';
+import { STAMP_COMMAND } from '../plan/inputs';
+import { runStep, type Step } from './process';
+
+export interface Stamp {
+  Version: string;
+  BuildTime: string;
+  GitCommit: string;
+}
+
+export interface RunJobOptions {
+  workspaceRoot: string;
+  label: string;
+  timeoutMs: number;
+  verbose: boolean;
+  log: (line: string) => void;
+}
+
+/** The seed's template language, reduced to what build steps use: {{.Name}} looked up in `vars`. */
+export function render(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name: string) => {
+    if (!(name in vars)) throw new Error(`unknown template variable ${whole}; expected one of ${Object.keys(vars).map((k) => `{{.${k}}}`).join(', ')}`);
+    return vars[name];
+  });
+}
+
+/** Parses the output of STAMP_COMMAND: short commit and commit time, then `git describe`, or "unversioned". */
+export function parseStamp(stdout: string): Stamp {
+  const [commit, time, describe] = stdout.trim().split('\n');
+  if (describe === undefined) return { Version: 'dev', BuildTime: 'unknown', GitCommit: 'unknown' };
+  return { Version: describe, BuildTime: time, GitCommit: commit };
+}
+
+async function readStamp(opts: RunJobOptions): Promise<{ stamp: Stamp } | { error: string }> {
+  const result = await runStep({ shell: STAMP_COMMAND }, { cwd: opts.workspaceRoot, env: {}, timeoutMs: 30_000, label: `${opts.label}: git`, capture: true });
+  return result.ok ? { stamp: parseStamp(result.stdout) } : { error: result.message };
+}
+
+/** A main package that declares Version can answer --version; the seed's validation applies to it. */
+export function declaresVersion(mainDir: string): boolean {
+  if (!existsSync(mainDir)) return false;
+  return readdirSync(mainDir)
+    .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+    .some((f) => /\bVersion\b(\s*,\s*\w+)*\s*(=|string\b)/.test(readFileSync(join(mainDir, f), 'utf8')));
+}
+
+const HOST_GOOS: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'darwin', win32: 'windows', freebsd: 'freebsd' };
+const HOST_GOARCH: Partial<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+
+export function runsOnHost(env: Record<string, string>): boolean {
+  return (env.GOOS ?? HOST_GOOS[process.platform]) === HOST_GOOS[process.platform] && (env.GOARCH ?? HOST_GOARCH[process.arch]) === HOST_GOARCH[process.arch];
+}
+
+export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{ ok: boolean; message?: string }> {
+  const cwd = join(opts.workspaceRoot, job.cwd);
+  const output = join(opts.workspaceRoot, job.output);
+  // Same directory as the output, so the final rename is atomic.
+  const temp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  mkdirSync(dirname(output), { recursive: true });
+
+  const vars: Record<string, string> = { Output: temp, OutputDir: dirname(output), SourceDir: cwd };
+  if (job.stamp) {
+    const read = await readStamp(opts);
+    if ('error' in read) return { ok: false, message: read.error };
+    Object.assign(vars, read.stamp);
+  }
+
+  const step: Step = job.exec ? { exec: job.exec.map((a) => render(a, vars)) } : { shell: render(job.shell ?? '', vars) };
+  if (opts.verbose) {
+    const env = Object.entries(job.env).map(([k, v]) => `${k}=${v} `).join('');
+    opts.log(`${opts.label}: cd ${cwd} && ${env}${'exec' in step ? step.exec.join(' ') : step.shell}`);
+  }
+
+  try {
+    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label });
+    if (!result.ok) return { ok: false, message: result.message };
+    // A `command` that ignores {{.Output}} writes the output itself.
+    if (existsSync(temp)) renameSync(temp, output);
+    if (!existsSync(output)) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
+  } finally {
+    rmSync(temp, { force: true });
+  }
+
+  const mainArg = job.exec?.[job.exec.length - 1];
+  const validate = job.validate === 'auto' ? mainArg !== undefined && declaresVersion(join(cwd, mainArg)) : job.validate;
+  if (validate && runsOnHost(job.env)) return validateBinary(output, vars.Version ?? 'dev', opts);
+  return { ok: true };
+}
+
+/** The seed's build validation: the binary runs, answers --version, and reports the version it was stamped with. */
+async function validateBinary(binary: string, version: string, opts: RunJobOptions): Promise<{ ok: boolean; message?: string }> {
+  const result = await runStep({ exec: [binary, '--version'] }, { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label: `${opts.label}: ${basename(binary)} --version`, capture: true });
+  if (!result.ok) return { ok: false, message: `${result.message}; the binary must exit 0 on --version (set build.validate: false to skip)` };
+  if (!result.stdout.includes(version)) {
+    return { ok: false, message: `${opts.label}: ${basename(binary)} --version printed ${JSON.stringify(result.stdout.trim())}, which lacks the stamped version ${JSON.stringify(version)}` };
+  }
+  opts.log(`${opts.label}: validated ${basename(binary)} --version (${version})`);
+  return { ok: true };
+}

@@ -1,0 +1,27 @@
+// Builds the publishable @tqserver/nx-go package into dist/packages/nx-go: tsc output plus the JSON and docs it ships.
+const { execFileSync } = require('node:child_process');
+const { cpSync, rmSync, mkdirSync, readdirSync, statSync } = require('node:fs');
+const { join, dirname, relative } = require('node:path');
+
+const root = join(__dirname, '..');
+const pkg = join(root, 'packages', 'nx-go');
+const out = join(root, 'dist', 'packages', 'nx-go');
+
+rmSync(out, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(pkg, 'tsconfig.lib.json')], { stdio: 'inherit' });
+
+function copyJson(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) copyJson(p);
+    else if (name.endsWith('.json')) {
+      const dest = join(out, relative(pkg, p));
+      mkdirSync(dirname(dest), { recursive: true });
+      cpSync(p, dest);
+    }
+  }
+}
+copyJson(join(pkg, 'src'));
+for (const f of ['package.json', 'executors.json', 'README.md']) cpSync(join(pkg, f), join(out, f));
+cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+console.log(`built ${relative(root, out)}`);

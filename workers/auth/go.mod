@@ -1,0 +1,3 @@
+module example.com/tqserver/workers/auth
+
+go 1.22
