@@ -77,7 +77,7 @@ describe('parseGoImports', () => {
     ['unterminated string', 'package p\nimport "a"\nimport "b\n', ['a']],
     ['unterminated raw string', 'package p\nimport "a"\nimport `b\n', ['a']],
     ['unclosed group', 'package p\nimport (\n "a"\n "b"\n', ['a', 'b']],
-    ['name without path', 'package p\nimport (\n "a"\n x\n "c"\n)\n', ['a']],
+    ['name without path', 'package p\nimport (\n "a"\n x\n)\nimport "c"\n', ['a']],
     ['invalid escape', 'package p\nimport "a"\nimport "\\q"\n', ['a']],
     ['garbage', '}}} import "a"', []],
   ])('returns what precedes damage instead of throwing (%s)', (_label, source, expected) => {

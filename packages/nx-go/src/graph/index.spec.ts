@@ -11,6 +11,8 @@ import { createGoDependencies, scanGoDependencies, scanGoFileDependencies } from
 interface Workspace {
   readonly root: string;
   write(file: string, text: string): void;
+  /** Changes the file on disk but not the hash Nx reports, to observe what is read from disk. */
+  overwriteKeepingHash(file: string, text: string): void;
   /** `changed` limits filesToProcess, the way the daemon does after an edit; default is a full build. */
   context(changed?: readonly string[]): CreateDependenciesContext;
 }
@@ -31,7 +33,9 @@ function workspace(projects: Record<string, string>, files: Record<string, strin
   const root = mkdtempSync(path.join(tmpdir(), 'nx-go-graph-'));
   created.push(root);
   const contents = new Map<string, string>();
+  const reportedText = new Map<string, string>();
   const write = (file: string, text: string): void => {
+    reportedText.delete(file);
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);
     contents.set(file, text);
@@ -56,6 +60,10 @@ function workspace(projects: Record<string, string>, files: Record<string, strin
   return {
     root,
     write,
+    overwriteKeepingHash(file: string, text: string): void {
+      reportedText.set(file, contents.get(file) ?? '');
+      writeFileSync(path.join(root, file), text);
+    },
     context(changed?: readonly string[]): CreateDependenciesContext {
       const all = { projectFileMap: {} as Record<string, FileData[]>, nonProjectFiles: [] as FileData[] };
       const toProcess = { projectFileMap: {} as Record<string, FileData[]>, nonProjectFiles: [] as FileData[] };
@@ -63,7 +71,7 @@ function workspace(projects: Record<string, string>, files: Record<string, strin
         all.projectFileMap[name] = [];
       }
       for (const [file, text] of [...contents.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const data: FileData = { file, hash: createHash('sha1').update(text).digest('hex') };
+        const data: FileData = { file, hash: createHash('sha1').update(reportedText.get(file) ?? text).digest('hex') };
         const owner = ownerOf(file);
         const isChanged = changed === undefined || changed.includes(file);
         if (owner === undefined) {
@@ -194,6 +202,18 @@ describe('scanGoDependencies', () => {
 });
 
 describe('scanGoFileDependencies', () => {
+  it('reuses imports of files whose Nx hash is unchanged when a go.mod change forces a full rescan', () => {
+    const ws = acmeWorkspace();
+    const first = scanGoFileDependencies(ws.context());
+    ws.overwriteKeepingHash('libs/sharedx/x.go', goFile(['example.com/acme/testkit']));
+    expect(scanGoFileDependencies(ws.context(['libs/testkit/go.mod']))).toEqual(first);
+    // Once Nx reports the new hash, the file is read again.
+    ws.write('libs/sharedx/x.go', goFile(['example.com/acme/testkit']));
+    expect(scanGoFileDependencies(ws.context(['libs/sharedx/x.go']))).toEqual([
+      { source: 'sharedx', target: 'testkit', sourceFile: 'libs/sharedx/x.go', testOnly: false },
+    ]);
+  });
+
   it('reports each importing file, so Nx can store the edge on every one of them', () => {
     const ws = acmeWorkspace();
     const edges = scanGoFileDependencies(ws.context()).filter((d) => d.source === 'api' && d.target === 'shared');
@@ -223,25 +243,107 @@ describe('createGoDependencies', () => {
     const ws = acmeWorkspace();
     const context = ws.context();
     const deps = createGoDependencies(context);
-    expect(deps).toHaveLength(7);
     for (const dep of deps) {
       expect(dep.type).toBe(DependencyType.static);
       expect(() => validateDependency(dep, context)).not.toThrow();
     }
-    expect(deps.map((d) => ('sourceFile' in d ? `${d.sourceFile}->${d.target}` : ''))).toEqual([
-      'workers/api/a_test.go->shared',
-      'workers/api/main.go->shared',
-      'workers/api/zz_legacy.go->shared',
-      'workers/api/a_test.go->sharedx',
-      'workers/api/x_test.go->testkit',
-      'libs/sharedx/x.go->shared',
-    ].sort((a, b) => 0 * a.length * b.length).length === 6 ? [
-      'workers/api/a_test.go->shared',
-      'workers/api/main.go->shared',
-      'workers/api/zz_legacy.go->shared',
-      'workers/api/a_test.go->sharedx',
-      'workers/api/x_test.go->testkit',
-      'libs/sharedx/x.go->shared',
-    ] : []);
+    expect(deps.map((d) => `${d.source}:${'sourceFile' in d ? d.sourceFile : '?'}->${d.target}`)).toEqual([
+      'api:workers/api/a_test.go->shared',
+      'api:workers/api/main.go->shared',
+      'api:workers/api/zz_legacy.go->shared',
+      'api:workers/api/a_test.go->sharedx',
+      'api:workers/api/x_test.go->testkit',
+      'sharedx:libs/sharedx/x.go->shared',
+    ]);
+  });
+
+  it('is empty for a workspace without Go projects', () => {
+    const ws = workspace({ web: 'apps/web' }, { 'apps/web/package.json': '{}', 'apps/web/main.go': goFile(['fmt']) });
+    expect(createGoDependencies(ws.context())).toEqual([]);
+  });
+});
+
+describe('module discovery', () => {
+  it('handles a root module alongside nested module projects, with longest module path winning', () => {
+    const ws = workspace(
+      { root: '.', shared: 'libs/shared', 'shared-v2': 'libs/shared/v2' },
+      {
+        'go.mod': 'module example.com/acme\n',
+        'cmd/tool/main.go': goFile(['example.com/acme/internal/x', 'example.com/acme/libs/shared/v2/log']),
+        'libs/shared/go.mod': 'module example.com/acme/libs/shared\n',
+        'libs/shared/s.go': goFile(['example.com/acme/libs/sharedx', 'example.com/acme/internal/x']),
+        'libs/shared/v2/go.mod': 'module example.com/acme/libs/shared/v2\n',
+        'libs/shared/v2/s.go': goFile(['example.com/acme/libs/shared/util']),
+      },
+    );
+    expect(scanGoDependencies(ws.context()).map((d) => `${d.sourceFile}->${d.target}`)).toEqual([
+      'cmd/tool/main.go->shared-v2',
+      // sharedx is not a module: the '/' boundary sends it to the root module, not to libs/shared.
+      'libs/shared/s.go->root',
+      'libs/shared/v2/s.go->shared',
+    ]);
+  });
+
+  it('skips a project whose go.mod is broken, warns once with file and line, and keeps the rest', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const ws = workspace(
+      { api: 'workers/api', shared: 'libs/shared', broken: 'libs/broken' },
+      {
+        'workers/api/go.mod': 'module example.com/acme/workers/api\nreplace example.com/acme/shared => ../../libs/shared\n',
+        'workers/api/main.go': goFile(['example.com/acme/shared', 'example.com/acme/broken']),
+        'libs/shared/go.mod': 'module example.com/acme/shared\n',
+        'libs/broken/go.mod': 'module example.com/acme/broken\nreplace (\n  example.com/x => ../x\n',
+        'libs/broken/b.go': goFile(['example.com/acme/shared']),
+      },
+    );
+    const expected = [{ source: 'api', target: 'shared', sourceFile: 'workers/api/main.go', testOnly: false }];
+    expect(scanGoDependencies(ws.context())).toEqual(expected);
+    expect(scanGoDependencies(ws.context())).toEqual(expected);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toContain('libs/broken/go.mod:2');
+  });
+
+  it('maps go.work use and replace entries, and go.work use settles modules claimed twice', () => {
+    const ws = workspace(
+      { api: 'workers/api', old: 'libs/shared-old', current: 'libs/shared', fork: 'forks/remote' },
+      {
+        'go.work': 'go 1.22\r\n\r\nuse (\r\n\t./workers/api\r\n\t./libs/shared // current copy\r\n)\r\nreplace example.com/remote => ./forks/remote\r\n',
+        'workers/api/go.mod': 'module example.com/acme/workers/api\n',
+        'workers/api/main.go': goFile(['example.com/acme/shared', 'example.com/remote/pkg']),
+        // Both claim the same module path; without go.work the smaller name ("current") would win anyway,
+        // so the old copy gets the smaller name to prove go.work decides.
+        'libs/shared-old/go.mod': 'module example.com/acme/shared\n',
+        'libs/shared/go.mod': 'module example.com/acme/shared\n',
+        'forks/remote/go.mod': 'module example.com/fork/remote\n',
+      },
+    );
+    expect(scanGoDependencies(ws.context()).map((d) => d.target)).toEqual(['current', 'fork']);
+  });
+
+  it('prefers the importing module\'s own replace over other claims to the same module path', () => {
+    const ws = workspace(
+      { api: 'workers/api', web: 'workers/web', shared: 'libs/shared', fork: 'libs/shared-fork' },
+      {
+        'workers/api/go.mod': 'module example.com/acme/workers/api\nreplace example.com/acme/shared => ../../libs/shared-fork\n',
+        'workers/api/main.go': goFile(['example.com/acme/shared']),
+        'workers/web/go.mod': 'module example.com/acme/workers/web\n',
+        'workers/web/main.go': goFile(['example.com/acme/shared']),
+        'libs/shared/go.mod': 'module example.com/acme/shared\n',
+        'libs/shared-fork/go.mod': 'module example.com/acme/shared-fork\n',
+      },
+    );
+    expect(scanGoDependencies(ws.context()).map((d) => `${d.source}->${d.target}`)).toEqual(['api->fork', 'web->shared']);
+  });
+
+  it.each([
+    ['absolute path inside the workspace', (root: string) => `${root}/libs/shared`, 'shared'],
+    ['directory inside a project but not its root', () => '../../libs/shared/nested', 'shared'],
+    ['directory outside the workspace', () => '../../../elsewhere/shared', undefined],
+    ['directory that is no project', () => '../../nowhere', undefined],
+  ])('resolves a replace to the %s', (_label, target, expected) => {
+    const ws = workspace({ api: 'workers/api', shared: 'libs/shared' }, { 'libs/shared/go.mod': 'module example.com/acme/lib\n' });
+    ws.write('workers/api/go.mod', `module example.com/acme/workers/api\nreplace example.com/other => ${target(ws.root)}\n`);
+    ws.write('workers/api/main.go', goFile(['example.com/other/pkg']));
+    expect(scanGoDependencies(ws.context())[0]?.target).toBe(expected);
   });
 });

@@ -24,7 +24,7 @@ interface CachedImports {
 
 // Keyed by workspace-relative file, validated by Nx's file hash: when a go.mod
 // change forces a rescan of every Go file, unchanged files cost no disk read.
-let importsByFile = new Map<string, CachedImports>();
+const importsByFile = new Map<string, CachedImports>();
 
 /**
  * One edge per (source file, target project). Nx stores edges on the file
@@ -74,10 +74,7 @@ export function scanGoFileDependencies(context: CreateDependenciesContext): GoDe
   const modules = loadWorkspaceModules(context.workspaceRoot, context.projects);
   const rescanAll = moduleLayoutChanged(context, modules.projects);
   const filesByProject = rescanAll ? context.fileMap.projectFileMap : context.filesToProcess.projectFileMap;
-  if (rescanAll) {
-    // Rebuilding from the full file list also forgets files deleted since the last full scan.
-    importsByFile = new Map();
-  }
+  const scanned = new Set<string>();
 
   const found: GoDependency[] = [];
   for (const [projectName, files] of Object.entries(filesByProject)) {
@@ -91,6 +88,7 @@ export function scanGoFileDependencies(context: CreateDependenciesContext): GoDe
       if (!isCompiledGoFile(project, fileData.file)) {
         continue;
       }
+      scanned.add(fileData.file);
       const targets = new Set<string>();
       for (const importPath of readImportPaths(context.workspaceRoot, fileData)) {
         const match = findModuleForImport(importPath, tables);
@@ -101,6 +99,14 @@ export function scanGoFileDependencies(context: CreateDependenciesContext): GoDe
       const testOnly = fileData.file.endsWith('_test.go');
       for (const target of targets) {
         found.push({ source: projectName, target, sourceFile: fileData.file, testOnly });
+      }
+    }
+  }
+  if (rescanAll) {
+    // A full pass saw every live Go file, so anything else was deleted or moved.
+    for (const file of importsByFile.keys()) {
+      if (!scanned.has(file)) {
+        importsByFile.delete(file);
       }
     }
   }

@@ -157,7 +157,12 @@ function deepestContainingProject(dir: string, candidates: readonly GoProject[])
   let best: GoProject | undefined;
   for (const candidate of candidates) {
     const contains = candidate.root === '.' || dir.startsWith(`${candidate.root}/`);
-    if (contains && (best === undefined || candidate.root.length > best.root.length || (candidate.root.length === best.root.length && candidate.name < best.name))) {
+    if (!contains) {
+      continue;
+    }
+    const deeper = best === undefined || candidate.root.length > best.root.length;
+    const tieBreak = best !== undefined && candidate.root.length === best.root.length && candidate.name < best.name;
+    if (deeper || tieBreak) {
       best = candidate;
     }
   }

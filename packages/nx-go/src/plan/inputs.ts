@@ -43,7 +43,8 @@ export function testSourceInputs(): string[] {
 /** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */
 export function goEnvRuntime(pinned: Record<string, string> = {}): InputDefinition {
   const vars = BINARY_ENV_VARS.filter((v) => !(v in pinned));
-  return { runtime: `go env GOVERSION ${vars.join(' ')}` };
+  // A missing go must reach the executor, which explains how to fix it, rather than fail hashing.
+  return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
 }
 
 export const WORKSPACE_GO_FILES = ['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum'];

@@ -1,0 +1,110 @@
+// The core scenarios with real nx and real go: build, build-prod, cache hits, timeouts and broken-config isolation.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { sha256, Workspace } from './support/workspace';
+
+describe('core: build and build-prod', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = Workspace.create();
+  });
+  afterAll(() => ws.destroy());
+
+  it('infers workers and libraries with build targets, inputs and outputs', () => {
+    const projects = JSON.parse(ws.nxOk(['show', 'projects', '--json']).output);
+    expect(projects.sort()).toEqual(['api', 'auth', 'shared']);
+    const api = JSON.parse(ws.nxOk(['show', 'project', 'api', '--json']).output);
+    expect(api.tags).toEqual(expect.arrayContaining(['go', 'go:worker']));
+    expect(api.metadata.technologies).toEqual(['go']);
+    expect(api.targets.build.outputs).toEqual(['{workspaceRoot}/workers/api/bin/api']);
+    expect(api.targets['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/bin/prod/api']);
+    expect(api.targets.build.inputs).toEqual(
+      expect.arrayContaining(['go-sources', '^go-sources', '{workspaceRoot}/go.work', { externalDependencies: ['@tqserver/nx-go'] }]),
+    );
+    expect(api.targets.build.inputs.some((i: { runtime?: string }) => i.runtime?.startsWith('go env GOVERSION'))).toBe(true);
+    const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
+    expect(shared.tags).toContain('go:library');
+    expect(shared.targets.build).toBeUndefined();
+  });
+
+  it('builds real binaries and takes every task from cache on the second run', () => {
+    const first = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...first.tasks.values()]).toEqual(['miss', 'miss']);
+    const out = spawnSync(ws.path('workers/api/bin/api'), [], { encoding: 'utf8' });
+    expect(out.stdout.trim()).toBe('hello from api');
+    const second = ws.nxOk(['run-many', '-t', 'build']);
+    expect(second.tasks.size).toBe(2);
+    expect([...second.tasks.values()].every((s) => s === 'local cache' || s.startsWith('existing outputs'))).toBe(true);
+  });
+
+  it('stamps, strips and reproduces build-prod byte for byte', () => {
+    ws.nxOk(['build-prod', 'api']);
+    const binary = ws.path('workers/api/bin/prod/api');
+    const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout;
+    const commit = ws.git('rev-parse', '--short', 'HEAD');
+    expect(version).toContain(`Git Commit: ${commit}`);
+    // BuildTime is the commit time, so a rebuild of the same commit is identical.
+    expect(version).toContain('Build Time: 2026-01-02T03:04:05Z');
+    expect(version).toContain(`Version: ${commit}`);
+    const nm = spawnSync('go', ['tool', 'nm', binary], { encoding: 'utf8', env: ws.env });
+    expect(`${nm.stdout}${nm.stderr}`).toContain('no symbols');
+    const before = sha256(binary);
+    const rebuilt = ws.nxOk(['build-prod', 'api', '--skip-nx-cache']);
+    expect(rebuilt.tasks.get('api:build-prod')).toBe('miss');
+    expect(sha256(binary)).toBe(before);
+  });
+
+  it('stamps a new commit into a new binary instead of handing out the old one', () => {
+    ws.nxOk(['build-prod', 'api']);
+    ws.write('NOTES.txt', 'a change outside every worker\n');
+    ws.commit('second');
+    const r = ws.nxOk(['build-prod', 'api']);
+    expect(r.tasks.get('api:build-prod')).toBe('miss');
+    const version = spawnSync(ws.path('workers/api/bin/prod/api'), ['--version'], { encoding: 'utf8' }).stdout;
+    expect(version).toContain(`Git Commit: ${ws.git('rev-parse', '--short', 'HEAD')}`);
+  });
+});
+
+describe('core: failure handling', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = Workspace.create();
+  });
+  afterAll(() => ws.destroy());
+
+  it('kills the whole process tree on timeout and leaves no binary', () => {
+    // A background child and a foreground one: both must die with the group.
+    const marker = `${Math.floor(Math.random() * 1e6)}.5`;
+    ws.write(
+      'workers/auth/config.yaml',
+      `build:\n  timeout: 2s\n  command: "sleep ${marker} & sleep ${marker}; go build -o {{.Output}} ./src"\n`,
+    );
+    const started = Date.now();
+    const r = ws.nx(['build', 'auth']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('auth: build timed out after 2s');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    expect(ps).not.toContain(`sleep ${marker}`);
+    expect(ws.exists('workers/auth/bin/auth')).toBe(false);
+    const leftovers = ws.exists('workers/auth/bin') ? readdirSync(ws.path('workers/auth/bin')) : [];
+    expect(leftovers).toEqual([]);
+  });
+
+  it('keeps building other workers while one config.yaml is malformed', () => {
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: sixty\n  flags: -trimpath\n');
+    const api = ws.nx(['build', 'api']);
+    expect(api.code).toBe(0);
+    const auth = ws.nx(['build', 'auth']);
+    expect(auth.code).not.toBe(0);
+    expect(auth.output).toContain('workers/auth/config.yaml:2:12: build.timeout: "sixty" is not valid; expected a Go duration');
+    expect(auth.output).toContain('workers/auth/config.yaml:3:10: build.flags:');
+  });
+
+  it('says how to fix a missing go in one line', () => {
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n');
+    const r = ws.nx(['build', 'auth', '--skip-nx-cache'], { PATH: '/usr/bin:/bin' });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('go was not found on PATH. Install Go');
+  });
+});
