@@ -1,9 +1,9 @@
 // Package shared holds code that several workers import.
 package shared
 
-import "fmt"
+import "example.com/tqserver/libs/textfmt"
 
 // Greeting is what every worker says first.
 func Greeting(worker string) string {
-	return fmt.Sprintf("hello from %s", worker)
+	return textfmt.Sentence("hello", "from", worker)
 }

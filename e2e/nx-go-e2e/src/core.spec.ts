@@ -12,7 +12,7 @@ describe('core: build and build-prod', () => {
 
   it('infers workers and libraries with build targets, inputs and outputs', () => {
     const projects = JSON.parse(ws.nxOk(['show', 'projects', '--json']).output);
-    expect(projects.sort()).toEqual(['api', 'auth', 'shared']);
+    expect(projects.sort()).toEqual(['api', 'auth', 'shared', 'textfmt']);
     const api = JSON.parse(ws.nxOk(['show', 'project', 'api', '--json']).output);
     expect(api.tags).toEqual(expect.arrayContaining(['go', 'go:worker']));
     expect(api.metadata.technologies).toEqual(['go']);
@@ -31,7 +31,7 @@ describe('core: build and build-prod', () => {
     const first = ws.nxOk(['run-many', '-t', 'build']);
     expect([...first.tasks.values()]).toEqual(['miss', 'miss']);
     const out = spawnSync(ws.path('workers/api/bin/api'), [], { encoding: 'utf8' });
-    expect(out.stdout.trim()).toBe('hello from api');
+    expect(out.stdout.trim()).toBe('TQServer api\nhello from api');
     const second = ws.nxOk(['run-many', '-t', 'build']);
     expect(second.tasks.size).toBe(2);
     expect([...second.tasks.values()].every((s) => s === 'local cache' || s.startsWith('existing outputs'))).toBe(true);

@@ -1,9 +1,11 @@
-// The api worker: prints a greeting from the shared library, or its version.
+// The api worker: prints its embedded banner and a greeting from the shared library, or its version.
 package main
 
 import (
+	_ "embed"
 	"flag"
 	"fmt"
+	"strings"
 
 	"example.com/tqserver/libs/shared"
 )
@@ -14,6 +16,9 @@ var (
 	GitCommit = "unknown"
 )
 
+//go:embed banner.txt
+var banner string
+
 func main() {
 	version := flag.Bool("version", false, "Show version")
 	flag.Parse()
@@ -23,5 +28,6 @@ func main() {
 		fmt.Printf("Git Commit: %s\n", GitCommit)
 		return
 	}
+	fmt.Println(strings.TrimSpace(banner))
 	fmt.Println(shared.Greeting("api"))
 }

@@ -63,7 +63,8 @@ export class Workspace {
     if (cp.status !== 0) throw new Error(`cp -al failed: ${cp.stderr}`);
     cpSync(join(template, 'package.json'), join(root, 'package.json'));
     cpSync(join(template, 'package-lock.json'), join(root, 'package-lock.json'));
-    const ws = new Workspace(root, baseEnv(opts.env));
+    // Nx 23 shares one local cache among checkouts of the same repository; each test workspace gets its own.
+    const ws = new Workspace(root, baseEnv({ NX_CACHE_DIRECTORY: join(root, '.nx', 'cache'), ...opts.env }));
     ws.write('nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', parallel: 4, plugins: ['@tqserver/nx-go'] }, null, 2));
     ws.write('.gitignore', 'node_modules\n.nx\nbin/\n');
     if (opts.examples !== false) {

@@ -41,8 +41,8 @@ export function testSourceInputs(): string[] {
 }
 
 /** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */
-export function goEnvRuntime(pinned: Record<string, string> = {}): InputDefinition {
-  const vars = BINARY_ENV_VARS.filter((v) => !(v in pinned));
+export function goEnvRuntime(pinned: Record<string, string> = {}, extra: readonly string[] = []): InputDefinition {
+  const vars = [...BINARY_ENV_VARS.filter((v) => !(v in pinned)), ...extra];
   // A missing go must reach the executor, which explains how to fix it, rather than fail hashing.
   return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
 }
@@ -54,14 +54,26 @@ export function externalInputs(pluginPackage: string | null): InputDefinition {
   return { externalDependencies: pluginPackage ? [pluginPackage] : [] };
 }
 
+/**
+ * Without -trimpath a binary embeds the absolute paths of the workspace, GOROOT and the module cache,
+ * so those paths are part of what it is made from: a checkout elsewhere must not receive it.
+ */
+export const WORKSPACE_PATH_RUNTIME: InputDefinition = { runtime: 'pwd -P' };
+
+export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
+  return job.exec?.includes('-trimpath') ?? false;
+}
+
 export function buildInputs(job: BuildJob, pluginPackage: string | null): InputDefinition[] {
+  const trimmed = isTrimmed(job);
   const inputs: InputDefinition[] = [
     SOURCES_INPUT,
     `^${SOURCES_INPUT}`,
     ...WORKSPACE_GO_FILES,
-    goEnvRuntime(job.env),
+    goEnvRuntime(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
     externalInputs(pluginPackage),
   ];
+  if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
   if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
   return inputs;
 }

@@ -1,0 +1,3 @@
+module example.com/tqserver/libs/textfmt
+
+go 1.22

@@ -1,0 +1,188 @@
+// Specifies what goes into a Go task's hash: source globs, `go env` runtime, workspace files and stamps.
+
+import { parseServerSettings, parseWorkerSettings } from '../config/settings';
+import { BINARY_ENV_VARS, planBuild, type BuildJob, type Worker } from './build';
+import {
+  buildInputs,
+  externalInputs,
+  goEnvRuntime,
+  isTrimmed,
+  SOURCES_INPUT,
+  sourceInputs,
+  STAMP_COMMAND,
+  TEST_SOURCES_INPUT,
+  testSourceInputs,
+  WORKSPACE_GO_FILES,
+  WORKSPACE_PATH_RUNTIME,
+} from './inputs';
+
+const EXCLUDED_ALWAYS = ['bin/**', '**/*.md', '**/*_test.go', '**/testdata/**', 'config.yaml'];
+
+describe('sourceInputs', () => {
+  it('takes everything in the project but outputs, docs, tests and config.yaml by default', () => {
+    const expected = ['{projectRoot}/**/*', ...EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`)];
+    expect(sourceInputs()).toEqual(expected);
+    expect(sourceInputs({ sources: undefined, exclude: [] })).toEqual(expected);
+  });
+
+  it('takes the worker sources plus go.mod, go.sum and vendor, minus the worker excludes', () => {
+    expect(sourceInputs({ sources: ['src/**/*.go', 'assets/**'], exclude: ['src/gen/**'] })).toEqual([
+      '{projectRoot}/src/**/*.go',
+      '{projectRoot}/assets/**',
+      '{projectRoot}/go.mod',
+      '{projectRoot}/go.sum',
+      '{projectRoot}/vendor/**/*',
+      ...EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`),
+      '!{projectRoot}/src/gen/**',
+    ]);
+  });
+
+  it('lists no glob twice when the seed example names go.mod, go.sum and the test excludes itself', () => {
+    const inputs = sourceInputs({ sources: ['src/**/*.go', 'go.mod', 'go.sum'], exclude: ['**/*_test.go', '**/testdata/**'] });
+    expect(new Set(inputs).size).toBe(inputs.length);
+    expect(inputs.filter((i) => !i.startsWith('!'))).toEqual([
+      '{projectRoot}/src/**/*.go',
+      '{projectRoot}/go.mod',
+      '{projectRoot}/go.sum',
+      '{projectRoot}/vendor/**/*',
+    ]);
+    expect(inputs.filter((i) => i.startsWith('!'))).toEqual(EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`));
+  });
+
+  it.each([
+    ['an excluded worker glob', { exclude: ['docs/**'] }, '!{projectRoot}/docs/**'],
+    ['the worker excludes even without sources', { exclude: ['*.sql'] }, '!{projectRoot}/*.sql'],
+  ])('adds %s', (_label, settings, glob) => {
+    expect(sourceInputs({ sources: undefined, ...settings })).toContain(glob);
+  });
+
+  it('roots every glob in the project', () => {
+    for (const glob of sourceInputs({ sources: ['a', 'b/**'], exclude: ['c'] })) {
+      expect(glob).toMatch(/^!?\{projectRoot\}\//);
+    }
+  });
+});
+
+describe('testSourceInputs', () => {
+  it('keeps tests and testdata, and still leaves out outputs, docs and config.yaml', () => {
+    const inputs = testSourceInputs();
+    expect(inputs).toContain('{projectRoot}/**/*');
+    expect(inputs).toEqual(expect.arrayContaining(['!{projectRoot}/bin/**', '!{projectRoot}/**/*.md', '!{projectRoot}/config.yaml']));
+    expect(inputs.some((i) => i.includes('_test.go') || i.includes('testdata'))).toBe(false);
+  });
+});
+
+describe('goEnvRuntime', () => {
+  /** The variables a `go env` runtime input asks for; the command must still hash when go is missing. */
+  const varsOf = (input: ReturnType<typeof goEnvRuntime>) => {
+    const runtime = (input as { runtime: string }).runtime;
+    const m = /^go env GOVERSION ((?:\w+ )*\w+) \|\| echo go-not-found$/.exec(runtime);
+    expect(m).not.toBeNull();
+    return m![1].split(' ');
+  };
+
+  it('asks go for its version and every variable that changes a binary, and never fails hashing', () => {
+    expect(varsOf(goEnvRuntime())).toEqual([...BINARY_ENV_VARS]);
+    expect(BINARY_ENV_VARS).toEqual(expect.arrayContaining(['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS', 'GOAMD64', 'CC']));
+  });
+
+  it.each<[Record<string, string>, string[]]>([
+    [{ CGO_ENABLED: '0' }, ['CGO_ENABLED']],
+    [{ GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0' }, ['GOOS', 'GOARCH', 'CGO_ENABLED']],
+    [{ UNRELATED: 'x' }, []],
+  ])('drops the pinned variables of %j', (pinned, dropped) => {
+    const vars = varsOf(goEnvRuntime(pinned));
+    expect(vars).toEqual(BINARY_ENV_VARS.filter((v) => !dropped.includes(v)));
+  });
+
+  it('appends extra variables after the binary ones', () => {
+    expect(varsOf(goEnvRuntime({ GOOS: 'linux' }, ['GOROOT', 'GOMODCACHE']))).toEqual([
+      ...BINARY_ENV_VARS.filter((v) => v !== 'GOOS'),
+      'GOROOT',
+      'GOMODCACHE',
+    ]);
+  });
+});
+
+describe('externalInputs', () => {
+  it.each([
+    ['@tqserver/nx-go', ['@tqserver/nx-go']],
+    [null, []],
+  ])('for plugin package %j', (pkg, deps) => {
+    expect(externalInputs(pkg)).toEqual({ externalDependencies: deps });
+  });
+});
+
+describe('isTrimmed', () => {
+  it.each<[string, string[] | undefined, boolean]>([
+    ['-trimpath present', ['go', 'build', '-trimpath', '.'], true],
+    ['no -trimpath', ['go', 'build', '.'], false],
+    ['-trimpath=false', ['go', 'build', '-trimpath=false', '.'], false],
+    ['a shell command', undefined, false],
+  ])('%s', (_label, exec, expected) => {
+    expect(isTrimmed({ exec })).toBe(expected);
+  });
+});
+
+describe('buildInputs', () => {
+  const server = parseServerSettings(null, null);
+  const worker: Worker = { name: 'api', root: 'workers/api', mainDir: 'src', settings: parseWorkerSettings(null, null, server), server };
+  const runtimes = (inputs: ReturnType<typeof buildInputs>) =>
+    inputs.flatMap((i) => (typeof i === 'object' && 'runtime' in i ? [i.runtime as string] : []));
+  const PROD = { target: 'build-prod' as const };
+  const CROSS = { target: 'cross-compile' as const, platform: { goos: 'linux', goarch: 'arm64' } };
+
+  it('hashes own and dependency sources, go.work, go env, the plugin and the checkout path for a dev build', () => {
+    const job = planBuild(worker, { target: 'build' });
+    expect(job.exec).not.toContain('-trimpath');
+    expect(buildInputs(job, '@tqserver/nx-go')).toEqual([
+      SOURCES_INPUT,
+      `^${SOURCES_INPUT}`,
+      ...WORKSPACE_GO_FILES,
+      goEnvRuntime({}, ['GOROOT', 'GOMODCACHE']),
+      { externalDependencies: ['@tqserver/nx-go'] },
+      WORKSPACE_PATH_RUNTIME,
+    ]);
+    expect(WORKSPACE_GO_FILES).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum']);
+    expect(runtimes(buildInputs(job, null))).not.toContain(STAMP_COMMAND);
+  });
+
+  it.each([
+    ['build-prod', PROD],
+    ['a cross build', CROSS],
+  ])('adds the stamp runtime, and no path inputs, for the trimmed %s', (_label, kind) => {
+    const job = planBuild(worker, kind);
+    const inputs = buildInputs(job, null);
+    expect(inputs).toContain(SOURCES_INPUT);
+    expect(inputs).toContain(`^${SOURCES_INPUT}`);
+    expect(inputs).toEqual(expect.arrayContaining(WORKSPACE_GO_FILES));
+    expect(inputs).toContainEqual(goEnvRuntime(job.env));
+    expect(runtimes(inputs).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
+    expect(inputs).not.toContainEqual(WORKSPACE_PATH_RUNTIME);
+  });
+
+  it('adds the checkout path to a production build whose worker turns -trimpath off', () => {
+    const settings = parseWorkerSettings('w/config.yaml', 'build:\n  flags: ["-trimpath=false"]\n', server);
+    const inputs = buildInputs(planBuild({ ...worker, settings }, PROD), null);
+    expect(inputs).toContainEqual(WORKSPACE_PATH_RUNTIME);
+    expect(runtimes(inputs).find((r) => r.startsWith('go env'))).toContain(' GOROOT GOMODCACHE ');
+  });
+
+  it('leaves the pinned variables of the job out of the go env runtime', () => {
+    const job = planBuild(worker, CROSS);
+    const goEnv = runtimes(buildInputs(job, null)).find((r) => r.startsWith('go env'))!;
+    const vars = goEnv.split(' ');
+    for (const pinned of ['GOOS', 'GOARCH', 'CGO_ENABLED']) expect(vars).not.toContain(pinned);
+    expect(vars).toContain('GOAMD64');
+  });
+
+  it('follows the job, not the target kind, for the stamp', () => {
+    const job: BuildJob = { cwd: 'w', shell: 'make', env: {}, output: 'w/bin/w', stamp: false, validate: false };
+    expect(runtimes(buildInputs(job, null)).filter((r) => r === STAMP_COMMAND)).toHaveLength(0);
+    expect(runtimes(buildInputs({ ...job, stamp: true }, null)).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
+  });
+
+  it('names the test input distinctly from the sources input', () => {
+    expect(TEST_SOURCES_INPUT).not.toBe(SOURCES_INPUT);
+  });
+});
