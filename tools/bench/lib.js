@@ -77,6 +77,25 @@ function createWorkspace(dir, template) {
   return dir;
 }
 
+/**
+ * A workspace holding a copy of this repo's example workers/, libs/ and config/ (minus bin/), the plugin
+ * registered in nx.json, and one git commit (production stamps are read from git).
+ * @param {string} dir
+ * @param {string} template
+ */
+function createExampleWorkspace(dir, template) {
+  createWorkspace(dir, template);
+  for (const sub of ['workers', 'libs', 'config']) {
+    fs.cpSync(path.join(REPO_ROOT, sub), path.join(dir, sub), {
+      recursive: true,
+      filter: (src) => !/[\\/](bin|\.nx|vendor)([\\/]|$)/.test(src.slice(REPO_ROOT.length)),
+    });
+  }
+  writeNxJson(dir, true);
+  gitInitCommit(dir);
+  return dir;
+}
+
 /** Writes `nx.json`: with the Go plugin, or (plugin=false) Nx on its own. */
 function writeNxJson(dir, plugin) {
   const nxJson = { $schema: './node_modules/nx/schemas/nx-schema.json', ...(plugin ? { plugins: ['@tqserver/nx-go'] } : {}) };
@@ -253,6 +272,17 @@ function log(msg) {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+/**
+ * Fills the plugin's build-step templates ({{.Output}}, {{.Version}}, …) the way its executor does.
+ * @param {string} text @param {Record<string, string>} vars
+ */
+function renderTemplate(text, vars) {
+  return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name) => {
+    if (!(name in vars)) throw new Error(`unknown template ${whole}`);
+    return vars[name];
+  });
+}
+
 function shellQuote(s) {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
@@ -265,6 +295,7 @@ module.exports = {
   templateDir,
   scratchDir,
   createWorkspace,
+  createExampleWorkspace,
   writeNxJson,
   writeFile,
   benchEnv,
@@ -283,4 +314,5 @@ module.exports = {
   printTable,
   log,
   shellQuote,
+  renderTemplate,
 };

@@ -260,9 +260,9 @@ describe('parseWorkerSettings', () => {
     expect(parseWorkerSettings('w/config.yaml', `build:\n  dir: "${dir}"\n`, defaults).dir).toBe(expected);
   });
 
-  // BUG (settings.ts, isRelativeInside): `normalize(s).startsWith('..')` also rejects names that merely begin
+  // Regression (settings.ts, isRelativeInside, fixed): `normalize(s).startsWith('..')` also rejects names that merely begin
   // with two dots, such as the directory `..generated`, which is inside the worker.
-  it.failing('accepts a directory whose name begins with two dots', () => {
+  it('accepts a directory whose name begins with two dots', () => {
     expect(parseWorkerSettings('w/config.yaml', 'build:\n  dir: "..generated"\n', defaults).dir).toBe('..generated');
   });
 

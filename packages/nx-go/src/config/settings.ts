@@ -1,7 +1,8 @@
 // Reads config/server.yaml and workers/<name>/config.yaml into typed settings; every default is applied here, once.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize, isAbsolute } from 'node:path';
+import { join, isAbsolute, posix } from 'node:path';
 import {
+  type FieldType,
   boolean,
   ConfigError,
   duration,
@@ -78,7 +79,10 @@ export function parsePlatform(text: string): Platform {
 
 const isPlatform = (s: string) => /^[a-z0-9]+\/[a-z0-9]+$/.test(s);
 const platformList = stringList('"goos/goarch" string (such as linux/amd64)', isPlatform);
-const isRelativeInside = (s: string) => s.length > 0 && !isAbsolute(s) && !normalize(s).startsWith('..');
+const isRelativeInside = (s: string) => {
+  const n = posix.normalize(s.replaceAll('\\', '/'));
+  return s.length > 0 && !isAbsolute(s) && n !== '..' && !n.startsWith('../');
+};
 const relativePath = stringList('path relative to the worker, not leaving it', isRelativeInside);
 
 const modeShape = { optimize: boolean, include_debug: boolean, static: boolean };
@@ -91,24 +95,26 @@ const serverShape = {
   cross_compile: object({ platforms: platformList, ignore: platformList }),
 };
 
+const insidePath: FieldType<string> = {
+  describe: 'a path relative to the worker, not leaving it',
+  read(node, at) {
+    const value = string.read(node, at);
+    if (typeof value === 'string' && !isRelativeInside(value)) {
+      return at.fail(node, at.key, `${JSON.stringify(value)} is not valid; expected a path relative to the worker, not leaving it`);
+    }
+    return value;
+  },
+};
+
 const workerShape = {
   command: string,
   timeout: duration,
-  dir: {
-    describe: 'a path relative to the worker, not leaving it',
-    read: (node: Parameters<typeof string.read>[0], at: Parameters<typeof string.read>[1]) => {
-      const value = string.read(node, at);
-      if (typeof value === 'string' && !isRelativeInside(value)) {
-        return at.fail(node, at.key, `${JSON.stringify(value)} is not valid; expected a path relative to the worker, not leaving it`);
-      }
-      return value;
-    },
-  },
+  dir: insidePath,
   env: envMap,
   flags: stringList(),
   sources: relativePath,
   exclude: stringList(),
-  main: string,
+  main: insidePath,
   validate: boolean,
   cross_compile: object({ platforms: platformList, ignore: platformList, cgo: boolean }),
 };

@@ -170,10 +170,10 @@ describe('readSection', () => {
     expect(problem).toContain(expectation);
   });
 
-  // BUG (yaml-schema.ts, stringList): describe is `a list of ${itemDescribe}s`, so the default item
+  // Regression (yaml-schema.ts, stringList, fixed): describe is `a list of ${itemDescribe}s`, so the default item
   // description 'a string' yields "a list of a strings" (and the platform list yields
   // 'a list of "goos/goarch" string (such as linux/amd64)s').
-  it.failing('words the expectation of a list grammatically ("a list of strings")', () => {
+  it('words the expectation of a list grammatically ("a list of strings")', () => {
     const [problem] = problemsOf(() => readSection('f.yaml', 'sec:\n  list: x\n', 'sec', shape));
     expect(problem).toContain('expected a list of strings');
   });

@@ -76,7 +76,7 @@ export const duration = scalar('a Go duration such as 60s, 1m30s or 500ms', (s) 
 );
 
 export function stringList(itemDescribe = 'a string', check: (s: string) => boolean = () => true): FieldType<string[]> {
-  const describe = `a list of ${itemDescribe}s`;
+  const describe = itemDescribe === 'a string' ? 'a list of strings' : `a list in which each item is ${itemDescribe}`;
   return {
     describe,
     read(node, at) {

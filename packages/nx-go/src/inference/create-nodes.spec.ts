@@ -128,10 +128,10 @@ describe('a workspace with workers and a library', () => {
     expect(build.outputs).toEqual(['{workspaceRoot}/workers/api/bin/api']);
     expect(build.cache).toBe(true);
     expect(build.inputs).toEqual(expect.arrayContaining(['go-sources', '^go-sources']));
-    expect(api.targets!['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/bin/prod/api']);
+    expect(api.targets!['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api']);
     expect(api.targets!['cross-compile-windows-amd64'].options).toMatchObject({
       env: { CGO_ENABLED: '0', GOOS: 'windows', GOARCH: 'amd64' },
-      output: 'workers/api/bin/cross/api-windows-amd64.exe',
+      output: 'workers/api/dist/api-windows-amd64.exe',
     });
     // Every build target writes somewhere else.
     const outputs = Object.values(api.targets!).flatMap((t) => t.outputs ?? []);

@@ -5,7 +5,7 @@ import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { loadServerSettings, parseWorkerSettings, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
-import { InferenceMemo } from './memo';
+import { codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
 
 export interface GoPluginOptions {
@@ -22,10 +22,19 @@ export interface GoPluginOptions {
 export const GO_MOD_GLOB = '**/go.mod';
 export const PLUGIN_NAME = '@tqserver/nx-go';
 
-/** Directories whose go.mod files are never projects: dependencies, fixtures and build outputs. */
-const SKIPPED_SEGMENTS = new Set(['node_modules', 'vendor', 'testdata', 'bin', 'dist', '.nx']);
+/** Directories whose go.mod files are never projects: dependencies and fixtures anywhere... */
+const SKIPPED_ANYWHERE = new Set(['node_modules', 'vendor', 'testdata', '.nx']);
+/** ...and build outputs, which hold copies; a worker may still be called `dist`. */
+const SKIPPED_ABOVE = new Set(['bin', 'dist']);
+
+export function isSkippedRoot(root: string): boolean {
+  const segments = root.split('/');
+  return segments.some((s, i) => SKIPPED_ANYWHERE.has(s) || (SKIPPED_ABOVE.has(s) && i < segments.length - 1));
+}
 
 const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+/** The plugin's own code is part of every memo key: an edited plugin must not reuse old inference. */
+const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
 
 function readText(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
@@ -61,13 +70,13 @@ export async function createGoNodes(
     serverError = message(e);
   }
 
-  const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginVersion);
+  const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt);
   const names = new Map<string, string>();
   const results: Array<readonly [string, CreateNodesResult]> = [];
 
   for (const file of goModFiles) {
     const root = posix.dirname(file);
-    if (root.split('/').some((s) => SKIPPED_SEGMENTS.has(s))) continue;
+    if (isSkippedRoot(root)) continue;
     const isWorker = workerGoMods.has(file);
     const goModText = readText(join(workspaceRoot, file)) ?? '';
     const dirName = root === '.' ? moduleBaseName(goModText, basename(workspaceRoot)) : basename(root);

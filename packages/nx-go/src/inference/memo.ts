@@ -1,6 +1,6 @@
 // Memoises inferred projects under Nx's workspace data directory, keyed by a hash of every file the inference read.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class InferenceMemo<T> {
@@ -49,4 +49,21 @@ export class InferenceMemo<T> {
       // Read-only workspaces still infer; they just do not memoise.
     }
   }
+}
+
+/** Sizes and modification times of the plugin's code files: cheap, and changes whenever the code does. */
+export function codeFingerprint(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(js|ts|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+        const st = statSync(p);
+        hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
 }

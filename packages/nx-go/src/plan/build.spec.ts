@@ -46,17 +46,17 @@ describe('planBuild with the seed defaults', () => {
       cwd: 'workers/api',
       exec: ['go', 'build', '-buildvcs=false', '-trimpath', '-tags=production', `-ldflags=-s -w ${STAMPS}`, '-o', '{{.Output}}', './src'],
       env: { CGO_ENABLED: '0' },
-      output: 'workers/api/bin/prod/api',
+      output: 'workers/api/dist/api',
       stamp: true,
       validate: 'auto',
     });
   });
 
   it.each([
-    ['linux', 'amd64', 'workers/api/bin/cross/api-linux-amd64'],
-    ['linux', 'arm64', 'workers/api/bin/cross/api-linux-arm64'],
-    ['darwin', 'arm64', 'workers/api/bin/cross/api-darwin-arm64'],
-    ['windows', 'amd64', 'workers/api/bin/cross/api-windows-amd64.exe'],
+    ['linux', 'amd64', 'workers/api/dist/api-linux-amd64'],
+    ['linux', 'arm64', 'workers/api/dist/api-linux-arm64'],
+    ['darwin', 'arm64', 'workers/api/dist/api-darwin-arm64'],
+    ['windows', 'amd64', 'workers/api/dist/api-windows-amd64.exe'],
   ])('plans the cross build for %s/%s', (goos, goarch, output) => {
     const job = planBuild(worker, cross(goos, goarch));
     expect(job.exec).toEqual(planBuild(worker, PROD).exec);
@@ -94,11 +94,8 @@ describe('planBuild outputs never overlap', () => {
     expect(overlapping(allKinds(w).map((k) => planBuild(w, k).output))).toEqual([]);
   });
 
-  // BUG (build.ts, outputPath): `build` writes <root>/bin/<name> while build-prod writes <root>/bin/prod/<name>
-  // and cross-compile <root>/bin/cross/<name>-…; for a worker named "prod" (or "cross") the dev binary
-  // bin/prod is the very path build-prod needs as a directory, so the two targets cannot both exist
-  // and Nx's cached outputs overlap.
-  it.failing.each(['prod', 'cross'])('for a worker named %j', (name) => {
+  // Worker names that equal a directory name in the layout must not make one target's output another's parent.
+  it.each(['prod', 'cross', 'dist', 'bin'])('for a worker named %j', (name) => {
     const w = makeWorker(null, { name });
     expect(overlapping(allKinds(w).map((k) => planBuild(w, k).output))).toEqual([]);
   });
@@ -179,6 +176,16 @@ describe('planBuild with worker flags', () => {
     expect(exec).toContain('-buildmode=exe');
   });
 
+  // Regression (go-flags.ts JOINED.gcflags, reached through build.ts modeFlags, fixed): the dev build's own
+  // `-gcflags=all=-N -l` and a worker's `-gcflags=all=-m` become `-gcflags=all=-N -l all=-m`, so the
+  // compiler is handed the file name "all=-m" and every package fails ("open all=-m: no such file or directory").
+  it('keeps a worker -gcflags with a package pattern valid in the dev build', () => {
+    const exec = planBuild(makeWorker('  flags: ["-gcflags=all=-m"]\n'), BUILD).exec!;
+    const gcflags = exec.filter((a) => a.startsWith('-gcflags='));
+    expect(gcflags.length).toBeGreaterThan(0);
+    for (const f of gcflags) expect(f).not.toMatch(/\sall=/);
+  });
+
   it('throws on a malformed worker flag', () => {
     expect(() => planBuild(makeWorker('  flags: ["trimpath"]\n'), BUILD)).toThrow('"trimpath"');
   });
@@ -232,7 +239,7 @@ describe('planBuild working directory and main package', () => {
   it('keeps outputs relative to the worker root whatever dir is', () => {
     const w = makeWorker('  dir: src\n');
     expect(planBuild(w, BUILD).output).toBe('workers/api/bin/api');
-    expect(planBuild(w, PROD).output).toBe('workers/api/bin/prod/api');
+    expect(planBuild(w, PROD).output).toBe('workers/api/dist/api');
   });
 
   it('handles a worker at the workspace root', () => {
@@ -326,9 +333,9 @@ describe('platforms', () => {
 describe('outputPath', () => {
   it.each<[BuildKind, string]>([
     [BUILD, 'libs/x/bin/x'],
-    [PROD, 'libs/x/bin/prod/x'],
-    [cross('linux', 'amd64'), 'libs/x/bin/cross/x-linux-amd64'],
-    [cross('windows', '386'), 'libs/x/bin/cross/x-windows-386.exe'],
+    [PROD, 'libs/x/dist/x'],
+    [cross('linux', 'amd64'), 'libs/x/dist/x-linux-amd64'],
+    [cross('windows', '386'), 'libs/x/dist/x-windows-386.exe'],
   ])('%j → %s', (kind, expected) => {
     expect(outputPath({ name: 'x', root: 'libs/x' }, kind)).toBe(expected);
   });
@@ -336,19 +343,19 @@ describe('outputPath', () => {
 
 describe('describeJob', () => {
   it('prints the development command line with the output filled in', () => {
-    expect(describeJob(planBuild(makeWorker(), BUILD))).toBe("go build -buildvcs=false '-gcflags=all=-N -l' -o workers/api/bin/api ./src");
+    expect(describeJob(planBuild(makeWorker(), BUILD))).toBe("(in workers/api) go build -buildvcs=false '-gcflags=all=-N -l' -o workers/api/bin/api ./src");
   });
 
   it('prints the environment first, and quotes what a shell would split', () => {
     expect(describeJob(planBuild(makeWorker(), cross('windows', 'amd64')))).toBe(
-      "CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -buildvcs=false -trimpath -tags=production " +
-        `'-ldflags=-s -w ${STAMPS}' -o workers/api/bin/cross/api-windows-amd64.exe ./src`,
+      "(in workers/api) CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -buildvcs=false -trimpath -tags=production " +
+        `'-ldflags=-s -w ${STAMPS}' -o workers/api/dist/api-windows-amd64.exe ./src`,
     );
   });
 
   it('prints a shell command as written', () => {
     const job = planBuild(makeWorker('  command: "go build -o bin/api src/*.go"\n  env: { NAME: "a b" }\n'), BUILD);
-    expect(describeJob(job)).toBe("NAME='a b' go build -o bin/api src/*.go");
+    expect(describeJob(job)).toBe("(in workers/api) NAME='a b' go build -o bin/api src/*.go");
   });
 
   it.each([
@@ -357,6 +364,6 @@ describe('describeJob', () => {
     ['a dollar sign', '$HOME', "'$HOME'"],
     ['a plain word', 'plain-word_1.2/x', 'plain-word_1.2/x'],
   ])('quotes %s', (_label, value, shown) => {
-    expect(describeJob({ exec: ['go', 'build', value], env: {}, output: 'o' })).toBe(`go build ${shown}`);
+    expect(describeJob({ cwd: 'w', exec: ['go', 'build', value], env: {}, output: 'o' })).toBe(`(in w) go build ${shown}`);
   });
 });

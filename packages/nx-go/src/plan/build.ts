@@ -59,11 +59,12 @@ export function outputPath(worker: Pick<Worker, 'name' | 'root'>, kind: BuildKin
   switch (kind.target) {
     case 'build':
       return posix.join(worker.root, 'bin', worker.name);
+    // Release binaries sit in dist/, apart from bin/, so no worker name can make two targets' outputs overlap.
     case 'build-prod':
-      return posix.join(worker.root, 'bin', 'prod', worker.name);
+      return posix.join(worker.root, 'dist', worker.name);
     case 'cross-compile': {
       const { goos, goarch } = kind.platform;
-      return posix.join(worker.root, 'bin', 'cross', `${worker.name}-${goos}-${goarch}${goos === 'windows' ? '.exe' : ''}`);
+      return posix.join(worker.root, 'dist', `${worker.name}-${goos}-${goarch}${goos === 'windows' ? '.exe' : ''}`);
     }
   }
 }
@@ -97,7 +98,7 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
   const { settings } = worker;
   const mode = modeOf(kind, worker.server);
   const stamp = kind.target !== 'build';
-  const cwd = posix.normalize(posix.join(worker.root, settings.dir));
+  const cwd = posix.normalize(posix.join(worker.root, settings.dir)).replace(/(.)\/$/, '$1');
   const output = outputPath(worker, kind);
 
   const env: Record<string, string> = {};
@@ -133,10 +134,10 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
 }
 
 /** The exact command line, for `--verbose` and target descriptions. */
-export function describeJob(job: Pick<BuildJob, 'exec' | 'shell' | 'env' | 'output'>): string {
+export function describeJob(job: Pick<BuildJob, 'cwd' | 'exec' | 'shell' | 'env' | 'output'>): string {
   const env = Object.entries(job.env).map(([k, v]) => `${k}=${quote(v)}`);
   const cmd = job.shell ?? (job.exec ?? []).map(quote).join(' ');
-  return [...env, cmd].join(' ').replaceAll('{{.Output}}', job.output);
+  return [`(in ${job.cwd})`, ...env, cmd].join(' ').replaceAll('{{.Output}}', job.output);
 }
 
 function quote(s: string): string {

@@ -74,12 +74,12 @@ describe('mergeFlags', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  // BUG (go-flags.ts, JOINED.gcflags / JOINED.ldflags): Go reads `-gcflags=PATTERN=ARGS`, a package pattern
+  // Regression (go-flags.ts, JOINED.gcflags / JOINED.ldflags, fixed): Go reads `-gcflags=PATTERN=ARGS`, a package pattern
   // prefixing the whole argument list. Joining `all=-N -l` (the dev build's flag) with the user's
   // `all=-m` gives `-gcflags=all=-N -l all=-m`, which passes the literal argument "all=-m" to the
   // compiler ("open all=-m: no such file or directory"). Pattern-qualified values must stay separate
   // (`-gcflags=all=-N -l -gcflags=all=-m`), or be merged under one pattern (`-gcflags=all=-N -l -m`).
-  it.failing('never places a package pattern in the middle of a joined -gcflags value', () => {
+  it('never places a package pattern in the middle of a joined -gcflags value', () => {
     const out = mergeFlags(p('-gcflags=all=-N -l'), p('-gcflags=all=-m'));
     for (const f of out.filter((x) => x.startsWith('-gcflags='))) {
       const args = f.slice('-gcflags='.length).replace(/^[^\s=-][^\s=]*=/, '').split(/\s+/);

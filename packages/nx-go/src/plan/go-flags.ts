@@ -31,33 +31,49 @@ export function parseFlags(flags: readonly string[]): ParsedFlag[] {
   return out;
 }
 
-/** Flags whose values accumulate across layers rather than the last one winning. */
-const JOINED: Record<string, (values: string[]) => string> = {
-  ldflags: (v) => v.join(' '),
-  tags: (v) => [...new Set(v.flatMap((t) => t.split(/[,\s]+/)).filter(Boolean))].join(','),
-  gcflags: (v) => v.join(' '),
-};
+/** Tool-flag lists that accumulate across layers rather than the last one winning. */
+const TOOL_FLAGS = new Set(['ldflags', 'gcflags', 'asmflags', 'gccgoflags']);
 
 /**
- * Layers are applied in order; a later plain flag replaces an earlier one of the same name, and
- * joined flags (-ldflags, -tags, -gcflags) are concatenated so that no layer's values are lost.
- * `go build` itself would silently keep only the last -ldflags.
+ * `-gcflags=all=-N -l`: Go lets a tool-flag list start with a package pattern and `=`. For one
+ * package the latest matching pattern wins, so lists are joined per pattern, never across patterns.
+ */
+function splitPattern(value: string): [pattern: string, args: string] {
+  const m = /^([^\s=-][^\s=]*)=([\s\S]*)$/.exec(value);
+  return m ? [m[1], m[2]] : ['', value];
+}
+
+/**
+ * Layers are applied in order; a later plain flag replaces an earlier one of the same name. Tool
+ * flags (-ldflags, -gcflags, …) are joined per package pattern and -tags are merged, so that no
+ * layer's values are lost: `go build` itself would silently keep only the last -ldflags.
  */
 export function mergeFlags(...layers: ParsedFlag[][]): string[] {
   const order: string[] = [];
   const single = new Map<string, string | undefined>();
-  const joined = new Map<string, string[]>();
+  const tags: string[] = [];
+  const tools = new Map<string, Map<string, string[]>>();
   for (const flag of layers.flat()) {
     if (!order.includes(flag.name)) order.push(flag.name);
-    if (JOINED[flag.name] && flag.value !== undefined) {
-      joined.set(flag.name, [...(joined.get(flag.name) ?? []), flag.value]);
+    if (flag.name === 'tags' && flag.value !== undefined) {
+      tags.push(...flag.value.split(/[,\s]+/).filter(Boolean));
+    } else if (TOOL_FLAGS.has(flag.name) && flag.value !== undefined) {
+      const [pattern, args] = splitPattern(flag.value);
+      const byPattern = tools.get(flag.name) ?? new Map<string, string[]>();
+      byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), args]);
+      tools.set(flag.name, byPattern);
     } else {
       single.set(flag.name, flag.value);
     }
   }
-  return order.map((name) => {
-    const value = joined.has(name) ? JOINED[name](joined.get(name)!) : single.get(name);
-    return value === undefined ? `-${name}` : `-${name}=${value}`;
+  return order.flatMap((name) => {
+    if (name === 'tags' && tags.length) return [`-tags=${[...new Set(tags)].join(',')}`];
+    const byPattern = tools.get(name);
+    if (byPattern) {
+      return [...byPattern].map(([pattern, args]) => `-${name}=${pattern ? `${pattern}=` : ''}${args.join(' ')}`);
+    }
+    const value = single.get(name);
+    return [value === undefined ? `-${name}` : `-${name}=${value}`];
   });
 }
 

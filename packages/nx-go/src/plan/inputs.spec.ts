@@ -16,7 +16,7 @@ import {
   WORKSPACE_PATH_RUNTIME,
 } from './inputs';
 
-const EXCLUDED_ALWAYS = ['bin/**', '**/*.md', '**/*_test.go', '**/testdata/**', 'config.yaml'];
+const EXCLUDED_ALWAYS = ['bin/**', 'dist/**', '**/*.md', '**/*_test.go', '**/testdata/**', 'config.yaml'];
 
 describe('sourceInputs', () => {
   it('takes everything in the project but outputs, docs, tests and config.yaml by default', () => {

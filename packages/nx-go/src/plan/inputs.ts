@@ -20,7 +20,7 @@ export const STAMP_COMMAND =
 const root = (p: string) => `{projectRoot}/${p}`;
 
 /** Never part of what a binary is made from: docs, tests, and the plugin's own output directory. */
-const ALWAYS_EXCLUDED = ['bin/**', '**/*.md', '**/*_test.go', '**/testdata/**'];
+const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*.md', '**/*_test.go', '**/testdata/**'];
 
 /** Module files and vendored code change a binary whatever `sources` says. */
 const ALWAYS_INCLUDED = ['go.mod', 'go.sum', 'vendor/**/*'];
@@ -37,7 +37,7 @@ export function sourceInputs(settings?: Pick<WorkerSettings, 'sources' | 'exclud
 }
 
 export function testSourceInputs(): string[] {
-  return ['**/*'].map(root).concat(['bin/**', '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
+  return ['**/*'].map(root).concat(['bin/**', 'dist/**', '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
 }
 
 /** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */

@@ -1,0 +1,31 @@
+// The packed plugin, installed with `npm i -D <tarball>` and nothing else, works on every supported Nx major.
+import { spawnSync } from 'node:child_process';
+import { NX_VERSIONS } from './support/paths';
+import { Workspace } from './support/workspace';
+
+describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = Workspace.create({ nxVersion });
+  });
+  afterAll(() => ws.destroy());
+
+  it('runs the installed nx version', () => {
+    expect(ws.nxOk(['--version']).output).toContain(nxVersion);
+  });
+
+  it('infers the workers and builds them, then serves the rerun from cache', () => {
+    const api = JSON.parse(ws.nxOk(['show', 'project', 'api', '--json']).output);
+    expect(Object.keys(api.targets)).toEqual(expect.arrayContaining(['build', 'build-prod', 'cross-compile', 'vendor', 'test', 'vet', 'tidy']));
+    const first = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...first.tasks.values()]).toEqual(['miss', 'miss']);
+    expect(spawnSync(ws.path('workers/api/bin/api'), { encoding: 'utf8' }).stdout).toContain('hello from api');
+    const second = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...second.tasks.values()]).toEqual(['local cache', 'local cache']);
+  });
+
+  it('builds and validates a production binary', () => {
+    const r = ws.nxOk(['build-prod', 'auth']);
+    expect(r.output).toContain('validated auth --version');
+  });
+});
