@@ -10,6 +10,7 @@
 // command again right after, .nx/ kept. The daemon is off in both.
 //
 // Usage: node tools/bench/graph.js [--n 100,1000] [--runs 3] [--seed 42] [--m <libs>] [--keep] [--no-go-check]
+//        node tools/bench/graph.js --generate <dir> [--n 1000] [--seed 42]   (only writes <dir>/n<N>/{baseline,plugin}, for profiling)
 'use strict';
 
 const fs = require('node:fs');
@@ -25,6 +26,7 @@ const opts = lib.parseArgs(process.argv.slice(2), {
   'nx-version': lib.DEFAULT_NX_VERSION,
   keep: false,
   'no-go-check': false,
+  generate: '',
 });
 
 /** mulberry32: a small, seeded 32-bit PRNG; returns floats in [0, 1). */
@@ -205,7 +207,8 @@ function main() {
   const runs = lib.intList(opts.runs)[0];
   const seed = lib.intList(opts.seed)[0];
   const template = lib.templateDir(String(opts['nx-version']));
-  const scratch = lib.scratchDir('graph');
+  const generateOnly = opts.generate !== '';
+  const scratch = generateOnly ? path.resolve(String(opts.generate)) : lib.scratchDir('graph');
   const env = lib.benchEnv();
   const rows = [];
   const sampleRows = [];
@@ -232,6 +235,10 @@ function main() {
       }
       const fileCount = spawnSync('git', ['ls-files'], { cwd: ws.plugin, encoding: 'utf8' }).stdout.trim().split('\n').length;
       if (!opts['no-go-check']) lib.log(`N=${n}: ${goCheck(ws.plugin, plan)}`);
+      if (generateOnly) {
+        lib.log(`N=${n}: wrote ${ws.baseline} and ${ws.plugin} (${fileCount} files each)`);
+        continue;
+      }
 
       // Untimed: warms the OS file cache and Node's compile cache for both trees, and checks that both work.
       const projectCount = {};
@@ -280,9 +287,10 @@ function main() {
       }
     }
   } finally {
-    if (!opts.keep) fs.rmSync(scratch, { recursive: true, force: true });
-    else lib.log(`kept ${scratch}`);
+    if (generateOnly || opts.keep) lib.log(`kept ${scratch}`);
+    else fs.rmSync(scratch, { recursive: true, force: true });
   }
+  if (generateOnly) return;
 
   console.log('Wall time, median (baseline = same tree, nx.json without plugins)');
   lib.printTable(['N workers', 'command', 'cache', 'baseline', 'plugin', 'plugin/baseline', 'added by plugin'], rows);

@@ -234,8 +234,13 @@ function describeEnvironment(template) {
   const cpus = os.cpus();
   return [
     `node ${process.version}, nx ${nxVersion}, @tqserver/nx-go ${pluginVersion} (from ${template}), ${goVersion()}`,
-    `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} CPU(s) ${cpus[0] ? cpus[0].model.trim() : ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
+    `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} CPU(s) ${cpus[0] ? cpus[0].model.trim() : ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${loadAverage()}`,
   ].join('\n');
+}
+
+/** The 1-minute load average: other work on the machine shows up in every timing. */
+function loadAverage() {
+  return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }
 
 /** @param {number} ms */
@@ -308,6 +313,7 @@ module.exports = {
   gitInitCommit,
   parseTasks,
   describeEnvironment,
+  loadAverage,
   fmtMs,
   fmtRatio,
   fmtDelta,

@@ -1,5 +1,5 @@
 // The invariant, case by case: a change that alters a binary misses the cache, and nothing else does.
-import { Workspace } from './support/workspace';
+import { fromCache, Workspace } from './support/workspace';
 
 type Change = { name: string; project: string; apply: (ws: Workspace) => void; env?: Record<string, string> };
 
@@ -57,7 +57,8 @@ describe('hash soundness', () => {
 
   it('starts from a fully cached baseline', () => {
     const r = ws.nxOk(['run-many', '-t', 'build']);
-    expect([...r.tasks.values()]).toEqual(['local cache', 'local cache']);
+    expect(r.tasks.size).toBe(2);
+    expect([...r.tasks.values()].every(fromCache)).toBe(true);
   });
 
   it.each(MISSES.map((c) => [c.name, c] as const))('a change to %s misses the cache', (_name, c) => {
@@ -67,14 +68,14 @@ describe('hash soundness', () => {
     expect(r.tasks.get(`${c.project}:build`)).toBe('miss');
     // And undoing it finds the baseline entry again: the hash depends on content, not history.
     reset();
-    expect(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`)).toBe('local cache');
+    expect(fromCache(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`))).toBe(true);
   });
 
   it.each(HITS.map((c) => [c.name, c] as const))('a change to %s hits the cache', (_name, c) => {
     reset();
     c.apply(ws);
     const r = ws.nxOk(['build', c.project], c.env);
-    expect(r.tasks.get(`${c.project}:build`)).toBe('local cache');
+    expect(fromCache(r.tasks.get(`${c.project}:build`))).toBe(true);
   });
 
   it('a change to an unrelated npm devDependency (package.json and lockfile) hits the cache', () => {
@@ -84,7 +85,8 @@ describe('hash soundness', () => {
     expect(install.status).toBe(0);
     expect(ws.read('package-lock.json')).not.toBe(lockBefore);
     const r = ws.nxOk(['run-many', '-t', 'build']);
-    expect([...r.tasks.values()]).toEqual(['local cache', 'local cache']);
+    expect(r.tasks.size).toBe(2);
+    expect([...r.tasks.values()].every(fromCache)).toBe(true);
   });
 
   it('nx affected selects exactly the workers that import a changed library, transitively', () => {

@@ -1,7 +1,7 @@
 // The packed plugin, installed with `npm i -D <tarball>` and nothing else, works on every supported Nx major.
 import { spawnSync } from 'node:child_process';
 import { NX_VERSIONS } from './support/paths';
-import { Workspace } from './support/workspace';
+import { fromCache, Workspace } from './support/workspace';
 
 describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
   let ws: Workspace;
@@ -21,7 +21,8 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     expect([...first.tasks.values()]).toEqual(['miss', 'miss']);
     expect(spawnSync(ws.path('workers/api/bin/api'), { encoding: 'utf8' }).stdout).toContain('hello from api');
     const second = ws.nxOk(['run-many', '-t', 'build']);
-    expect([...second.tasks.values()]).toEqual(['local cache', 'local cache']);
+    expect(second.tasks.size).toBe(2);
+    expect([...second.tasks.values()].every(fromCache)).toBe(true);
   });
 
   it('builds and validates a production binary', () => {

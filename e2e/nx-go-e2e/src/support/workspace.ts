@@ -39,10 +39,16 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 
 export function parseTasks(output: string): Map<string, CacheState> {
   const tasks = new Map<string, CacheState>();
-  for (const m of output.matchAll(/^> nx run (\S+?)(?:\s+\[([^\]]+)\])?\s*$/gm)) {
-    tasks.set(m[1], (m[2] as CacheState | undefined) ?? 'miss');
+  const states = /\s+\[(local cache|remote cache|existing outputs match the cache, left as is)\]\s*$/;
+  for (const m of output.matchAll(/^> nx run (\S+)(.*)$/gm)) {
+    tasks.set(m[1], (states.exec(m[2])?.[1] as CacheState | undefined) ?? 'miss');
   }
   return tasks;
+}
+
+/** Whether Nx took the task's result from a cache rather than running it. */
+export function fromCache(state: CacheState | undefined): boolean {
+  return state !== undefined && state !== 'miss';
 }
 
 export function sha256(file: string): string {
@@ -66,10 +72,10 @@ export class Workspace {
     // Nx 23 shares one local cache among checkouts of the same repository; each test workspace gets its own.
     const ws = new Workspace(root, baseEnv({ NX_CACHE_DIRECTORY: join(root, '.nx', 'cache'), ...opts.env }));
     ws.write('nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', parallel: 4, plugins: ['@tqserver/nx-go'] }, null, 2));
-    ws.write('.gitignore', 'node_modules\n.nx\nbin/\n');
+    ws.write('.gitignore', 'node_modules\n.nx\nbin/\ndist/\n');
     if (opts.examples !== false) {
       for (const dir of ['workers', 'libs', 'config']) {
-        cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/[\\/]bin([\\/]|$)/.test(src.slice(REPO_ROOT.length)) });
+        cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/[\\/](bin|dist)([\\/]|$)/.test(src.slice(REPO_ROOT.length)) });
       }
     }
     ws.git('init', '-q', '-b', 'main');

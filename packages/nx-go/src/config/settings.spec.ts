@@ -105,8 +105,8 @@ describe('parseServerSettings', () => {
       parallel: true,
       maxParallel: 4,
       cache: { enabled: true, dir: '.cache/build' },
-      development: { optimize: false, includeDebug: true, static: false },
-      production: { optimize: true, includeDebug: false, static: true },
+      development: { optimize: false, includeDebug: true, static: false, stamp: false },
+      production: { optimize: true, includeDebug: false, static: true, stamp: true },
       crossCompile: { platforms: DEFAULT_PLATFORMS, ignore: [] },
     });
     expect(DEFAULT_PLATFORMS.map((p) => `${p.goos}/${p.goarch}`)).toEqual([
@@ -127,8 +127,8 @@ describe('parseServerSettings', () => {
 build:
   defaults: { timeout: 2m, parallel: false, max_parallel: 8 }
   cache: { enabled: false, dir: /tmp/c }
-  development: { optimize: true, include_debug: false, static: true }
-  production: { optimize: false, include_debug: true, static: false }
+  development: { optimize: true, include_debug: false, static: true, stamp: true }
+  production: { optimize: false, include_debug: true, static: false, stamp: false }
   cross_compile:
     platforms: [linux/amd64, freebsd/arm64]
     ignore: [linux/amd64]
@@ -139,8 +139,8 @@ build:
       parallel: false,
       maxParallel: 8,
       cache: { enabled: false, dir: '/tmp/c' },
-      development: { optimize: true, includeDebug: false, static: true },
-      production: { optimize: false, includeDebug: true, static: false },
+      development: { optimize: true, includeDebug: false, static: true, stamp: true },
+      production: { optimize: false, includeDebug: true, static: false, stamp: false },
       crossCompile: {
         platforms: [parsePlatform('linux/amd64'), { goos: 'freebsd', goarch: 'arm64' }],
         ignore: [{ goos: 'linux', goarch: 'amd64' }],
@@ -150,7 +150,7 @@ build:
 
   it('fills in unset keys of a partially written mode', () => {
     const s = parseServerSettings('s.yaml', 'build:\n  production:\n    static: false\n');
-    expect(s.production).toEqual({ optimize: true, includeDebug: false, static: false });
+    expect(s.production).toEqual({ optimize: true, includeDebug: false, static: false, stamp: true });
     expect(s.development).toEqual(defaults.development);
   });
 

@@ -28,6 +28,8 @@ export interface ModeSettings {
   includeDebug: boolean;
   /** true forces `CGO_ENABLED=0`, so the binary links statically. */
   static: boolean;
+  /** Stamp main.Version/BuildTime/GitCommit from git; every commit then rebuilds (see the README's trade-off). */
+  stamp: boolean;
 }
 
 export interface ServerSettings {
@@ -70,6 +72,16 @@ export const DEFAULT_PLATFORMS: Platform[] = ['linux/amd64', 'linux/arm64', 'dar
   parsePlatform,
 );
 
+/**
+ * Go's first-class ports. Every worker gets a cross-compile target for each of them (and for any
+ * configured platform), whether or not the matrix selects it: Nx hashes every target definition of a
+ * project into every task of that project, so a target set that followed the matrix would make a
+ * matrix edit rebuild every platform. The matrix only decides what `cross-compile` depends on.
+ */
+export const TARGETABLE_PLATFORMS: Platform[] = [
+  'linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64', 'linux/386', 'linux/arm', 'windows/386',
+].map(parsePlatform);
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function parsePlatform(text: string): Platform {
@@ -85,7 +97,7 @@ const isRelativeInside = (s: string) => {
 };
 const relativePath = stringList('path relative to the worker, not leaving it', isRelativeInside);
 
-const modeShape = { optimize: boolean, include_debug: boolean, static: boolean };
+const modeShape = { optimize: boolean, include_debug: boolean, static: boolean, stamp: boolean };
 
 const serverShape = {
   defaults: object({ timeout: duration, parallel: boolean, max_parallel: positiveInteger }),
@@ -126,10 +138,11 @@ function readIfPresent(root: string, file: string): string | null {
 
 export function parseServerSettings(file: string | null, text: string | null): ServerSettings {
   const b = text === null || file === null ? {} : readSection(file, text, 'build', serverShape);
-  const mode = (m: { optimize?: boolean; include_debug?: boolean; static?: boolean } | undefined, d: ModeSettings): ModeSettings => ({
+  const mode = (m: { optimize?: boolean; include_debug?: boolean; static?: boolean; stamp?: boolean } | undefined, d: ModeSettings): ModeSettings => ({
     optimize: m?.optimize ?? d.optimize,
     includeDebug: m?.include_debug ?? d.includeDebug,
     static: m?.static ?? d.static,
+    stamp: m?.stamp ?? d.stamp,
   });
   return {
     file: text === null ? null : file,
@@ -138,8 +151,8 @@ export function parseServerSettings(file: string | null, text: string | null): S
     maxParallel: b.defaults?.max_parallel ?? 4,
     cache: { enabled: b.cache?.enabled ?? true, dir: b.cache?.dir ?? '.cache/build' },
     // The seed's documented values are the defaults.
-    development: mode(b.development, { optimize: false, includeDebug: true, static: false }),
-    production: mode(b.production, { optimize: true, includeDebug: false, static: true }),
+    development: mode(b.development, { optimize: false, includeDebug: true, static: false, stamp: false }),
+    production: mode(b.production, { optimize: true, includeDebug: false, static: true, stamp: true }),
     crossCompile: {
       platforms: (b.cross_compile?.platforms?.map(parsePlatform)) ?? DEFAULT_PLATFORMS,
       ignore: b.cross_compile?.ignore?.map(parsePlatform) ?? [],
@@ -179,4 +192,19 @@ export function loadWorkerSettings(workspaceRoot: string, workerRoot: string, se
 
 export function isConfigError(e: unknown): e is ConfigError {
   return e instanceof ConfigError;
+}
+
+/** What the worker's directory says about its build, beyond config.yaml. */
+export interface WorkerFacts {
+  /** The seed's layout: the main package lives in src/. */
+  hasSrc: boolean;
+  /** vendor/modules.txt exists, so builds use -mod=vendor. */
+  vendored: boolean;
+}
+
+export function readWorkerFacts(workspaceRoot: string, workerRoot: string): WorkerFacts {
+  return {
+    hasSrc: existsSync(join(workspaceRoot, workerRoot, 'src')),
+    vendored: existsSync(join(workspaceRoot, workerRoot, 'vendor', 'modules.txt')),
+  };
 }

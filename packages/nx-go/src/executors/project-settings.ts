@@ -1,13 +1,15 @@
 // What every executor needs from its context: the project's root, a label for messages, and run-time settings.
 import type { ExecutorContext } from '@nx/devkit';
-import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type WorkerSettings } from '../config/settings';
+import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
 
 export interface ProjectRun {
   workspaceRoot: string;
   root: string;
   /** "api: build", the prefix of every line this task prints. */
   label: string;
+  name: string;
   settings: WorkerSettings;
+  server: ServerSettings;
   verbose: boolean;
 }
 
@@ -19,7 +21,9 @@ export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFI
   return {
     workspaceRoot: context.root,
     root,
+    name,
     label: `${name}: ${context.targetName ?? ''}`,
+    server,
     settings: loadWorkerSettings(context.root, root, server),
     verbose: verbose || context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true',
   };

@@ -67,7 +67,8 @@ async function projects(files: readonly string[], options?: GoPluginOptions): Pr
   return out;
 }
 
-const execOf = (t: TargetConfiguration | undefined) => (t?.options as { exec?: string[] } | undefined)?.exec ?? [];
+const jobOf = (t: TargetConfiguration | undefined) => (t?.metadata as { job?: Record<string, unknown> } | undefined)?.job ?? {};
+const execOf = (t: TargetConfiguration | undefined) => (jobOf(t).exec as string[] | undefined) ?? [];
 
 beforeEach(() => {
   ws = mkdtempSync(join(tmpdir(), 'nx-go-nodes-'));
@@ -111,7 +112,11 @@ describe('a workspace with workers and a library', () => {
       metadata: { technologies: ['go'] },
     });
     const platformTargets = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64'].map((p) => `cross-compile-${p}`);
-    expect(Object.keys(api.targets!).sort()).toEqual(['build', 'build-prod', 'cross-compile', ...platformTargets, 'test', 'vet', 'tidy', 'vendor'].sort());
+    // Go's other first-class ports get targets too, outside the matrix, so that matrix edits never change the target set.
+    const offMatrix = ['linux-386', 'linux-arm', 'windows-386'].map((p) => `cross-compile-${p}`);
+    expect(Object.keys(api.targets!).sort()).toEqual(
+      ['build', 'build-prod', 'cross-compile', ...platformTargets, ...offMatrix, 'test', 'vet', 'tidy', 'vendor'].sort(),
+    );
     expect(api.targets!['cross-compile'].dependsOn).toEqual(platformTargets);
     for (const [name, target] of Object.entries(api.targets!)) {
       expect(target.metadata?.technologies).toEqual(['go']);
@@ -123,13 +128,15 @@ describe('a workspace with workers and a library', () => {
   it('plans the worker builds from its config.yaml', async () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
     const build = api.targets!.build;
-    expect(build.options).toMatchObject({ cwd: 'workers/api', output: 'workers/api/bin/api', serverConfig: 'config/server.yaml', stamp: false });
+    expect(build.options).toEqual({ target: 'build', serverConfig: 'config/server.yaml' });
+    expect(jobOf(build)).toMatchObject({ cwd: 'workers/api', output: 'workers/api/bin/api', stamp: false });
     expect(execOf(build)).toEqual(['go', 'build', '-buildvcs=false', '-gcflags=all=-N -l', '-buildmode=exe', '-o', '{{.Output}}', './src']);
     expect(build.outputs).toEqual(['{workspaceRoot}/workers/api/bin/api']);
     expect(build.cache).toBe(true);
     expect(build.inputs).toEqual(expect.arrayContaining(['go-sources', '^go-sources']));
     expect(api.targets!['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api']);
-    expect(api.targets!['cross-compile-windows-amd64'].options).toMatchObject({
+    expect(api.targets!['cross-compile-windows-amd64'].options).toEqual({ target: 'cross-compile', platform: 'windows/amd64', serverConfig: 'config/server.yaml' });
+    expect(jobOf(api.targets!['cross-compile-windows-amd64'])).toMatchObject({
       env: { CGO_ENABLED: '0', GOOS: 'windows', GOARCH: 'amd64' },
       output: 'workers/api/dist/api-windows-amd64.exe',
     });
@@ -196,7 +203,7 @@ describe('project names', () => {
 
   it('names the binary after the prefixed project', async () => {
     const p = await projects([goMod('workers/api')], { workerPrefix: 'svc-' });
-    expect((p['workers/api'].targets!.build.options as { output: string }).output).toBe('workers/api/bin/svc-api');
+    expect(jobOf(p['workers/api'].targets!.build).output).toBe('workers/api/bin/svc-api');
   });
 
   it('names a workspace-root module after its module path', async () => {

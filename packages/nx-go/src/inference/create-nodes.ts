@@ -3,7 +3,8 @@ import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration } from
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
-import { loadServerSettings, parseWorkerSettings, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
+import { loadServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
+import { makeWorker } from '../plan/build';
 import { SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
@@ -92,9 +93,8 @@ export async function createGoNodes(
     names.set(name, root);
 
     const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
-    const vendored = existsSync(join(workspaceRoot, root, 'vendor', 'modules.txt'));
-    const hasSrc = existsSync(join(workspaceRoot, root, 'src'));
-    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, vendored, hasSrc, pluginPackage };
+    const facts = readWorkerFacts(workspaceRoot, root);
+    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage };
 
     const project = memo.get(key, (): ProjectConfiguration => {
       const base = {
@@ -114,11 +114,11 @@ export async function createGoNodes(
       try {
         if (serverError !== undefined) throw new Error(serverError);
         const settings = parseWorkerSettings(posix.join(root, WORKER_CONFIG_FILE), configText, server!);
-        const worker = { name, root, mainDir: settings.main ?? (hasSrc ? 'src' : '.'), settings, server: server! };
+        const worker = makeWorker(name, root, settings, server!, facts);
         return {
           ...base,
           namedInputs: { [SOURCES_INPUT]: sourceInputs(settings), [TEST_SOURCES_INPUT]: testSourceInputs() },
-          targets: workerTargets(worker, { pluginPackage, vendored, serverConfig: serverFile }),
+          targets: workerTargets(worker, { pluginPackage, vendored: facts.vendored, serverConfig: serverFile }),
         };
       } catch (e) {
         return {

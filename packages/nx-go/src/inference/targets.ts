@@ -1,10 +1,11 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
-import { describeJob, planBuild, platforms, type BuildKind, type Worker } from '../plan/build';
+import { describeJob, planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
 import {
   buildInputs,
   externalInputs,
+  jobInput,
   goEnvRuntime,
   SOURCES_INPUT,
   TEST_SOURCES_INPUT,
@@ -37,6 +38,10 @@ export function platformTargetName(p: Platform): string {
   return `cross-compile-${p.goos}-${p.goarch}`;
 }
 
+/**
+ * Options name only which job to run; the executor plans it again from the same settings. The job
+ * itself is hashed through jobInput and shown in metadata.job (`nx show project`).
+ */
 function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string): TargetConfiguration {
   const job = planBuild(worker, kind, { vendored: ctx.vendored });
   const { server } = worker;
@@ -44,10 +49,14 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
     executor: EXECUTORS.build,
     cache: server.cache.enabled,
     ...(server.parallel ? {} : { parallelism: false }),
-    inputs: buildInputs(job, ctx.pluginPackage),
+    inputs: [...buildInputs(job, ctx.pluginPackage), jobInput(job)],
     outputs: [`{workspaceRoot}/${job.output}`],
-    options: { ...job, serverConfig: ctx.serverConfig },
-    metadata: { technologies, description: `${description}: ${describeJob(job)}` },
+    options: {
+      target: kind.target,
+      ...(kind.target === 'cross-compile' ? { platform: platformName(kind.platform) } : {}),
+      serverConfig: ctx.serverConfig,
+    },
+    metadata: { technologies, description: `${description}: ${describeJob(job)}`, job },
   };
 }
 
@@ -96,9 +105,9 @@ export function libraryTargets(root: string, ctx: ModuleContext): Record<string,
 export function workerTargets(worker: Worker, ctx: InferenceContext): Record<string, TargetConfiguration> {
   const matrix = platforms(worker);
   const perPlatform = Object.fromEntries(
-    matrix.map((p) => [
+    targetPlatforms(worker).map((p) => [
       platformTargetName(p),
-      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${p.goos}/${p.goarch}`),
+      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${platformName(p)}`),
     ]),
   );
   return {
@@ -106,11 +115,11 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
     'build-prod': buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped'),
     'cross-compile': {
       executor: 'nx:noop',
-      dependsOn: Object.keys(perPlatform),
+      dependsOn: matrix.map(platformTargetName),
       cache: false,
       metadata: {
         technologies,
-        description: `Production builds for ${matrix.map((p) => `${p.goos}/${p.goarch}`).join(', ')}; each platform is its own cached task`,
+        description: `Production builds for ${matrix.map(platformName).join(', ')}; each platform is its own cached task`,
       },
     },
     ...perPlatform,

@@ -1,6 +1,6 @@
 // Pure: (worker settings, target, platform) -> the Job that builds one binary. Inference hashes it; executors run it.
 import { posix } from 'node:path';
-import type { ModeSettings, Platform, ServerSettings, WorkerSettings } from '../config/settings';
+import { TARGETABLE_PLATFORMS, type ModeSettings, type Platform, type ServerSettings, type WorkerFacts, type WorkerSettings } from '../config/settings';
 import { hasFlag, mergeFlags, parseFlags, type ParsedFlag } from './go-flags';
 
 export interface Worker {
@@ -12,6 +12,10 @@ export interface Worker {
   mainDir: string;
   settings: WorkerSettings;
   server: ServerSettings;
+}
+
+export function makeWorker(name: string, root: string, settings: WorkerSettings, server: ServerSettings, facts: WorkerFacts): Worker {
+  return { name, root, mainDir: settings.main ?? (facts.hasSrc ? 'src' : '.'), settings, server };
 }
 
 export type BuildKind =
@@ -91,13 +95,37 @@ function mainPackageArg(worker: Worker): string {
 export function platforms(worker: Pick<Worker, 'settings' | 'server'>): Platform[] {
   const matrix = worker.settings.crossCompile.platforms ?? worker.server.crossCompile.platforms;
   const ignored = [...worker.server.crossCompile.ignore, ...worker.settings.crossCompile.ignore];
-  return matrix.filter((p) => !ignored.some((i) => i.goos === p.goos && i.goarch === p.goarch));
+  return matrix.filter((p) => !ignored.some(samePlatform(p)));
+}
+
+const samePlatform = (a: Platform) => (b: Platform) => a.goos === b.goos && a.goarch === b.goarch;
+
+/** Platforms that get a cross-compile target: Go's first-class ports plus whatever the matrix adds. */
+export function targetPlatforms(worker: Pick<Worker, 'settings' | 'server'>): Platform[] {
+  const all = [...TARGETABLE_PLATFORMS];
+  for (const p of [...worker.server.crossCompile.platforms, ...(worker.settings.crossCompile.platforms ?? [])]) {
+    if (!all.some(samePlatform(p))) all.push(p);
+  }
+  return all;
+}
+
+export function platformName(p: Platform): string {
+  return `${p.goos}/${p.goarch}`;
+}
+
+export function kindOf(target: string, platform?: string): BuildKind {
+  if (target === 'cross-compile' && platform) {
+    const [goos, goarch] = platform.split('/');
+    return { target, platform: { goos, goarch } };
+  }
+  if (target === 'build' || target === 'build-prod') return { target };
+  throw new Error(`unknown build target ${JSON.stringify(target)}; expected build, build-prod, or cross-compile with a platform`);
 }
 
 export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: boolean } = {}): BuildJob {
   const { settings } = worker;
   const mode = modeOf(kind, worker.server);
-  const stamp = kind.target !== 'build';
+  const stamp = mode.stamp;
   const cwd = posix.normalize(posix.join(worker.root, settings.dir)).replace(/(.)\/$/, '$1');
   const output = outputPath(worker, kind);
 

@@ -1,6 +1,7 @@
 // Pure: which files, environment and tool versions make up a Go task's hash (its job ID).
 import type { TargetConfiguration } from '@nx/devkit';
 import type { WorkerSettings } from '../config/settings';
+import { createHash } from 'node:crypto';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
@@ -11,11 +12,13 @@ export const SOURCES_INPUT = 'go-sources';
 export const TEST_SOURCES_INPUT = 'go-test-sources';
 
 /**
- * Git facts that production stamps are made from. The same string is a runtime input (so the hash
- * covers exactly what is stamped) and the command the executor runs to get the stamps.
+ * Git facts that stamps are made from: HEAD's short commit, its commit time (so a rebuild of the same
+ * commit is byte-identical) and `git describe`. The same string is a runtime input, so the hash
+ * covers exactly what is stamped, and the command the executor runs to get the stamps. Uncommitted
+ * edits are not named here: the hash covers their content, so their binary never reaches a clean tree.
  */
 export const STAMP_COMMAND =
-  'TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%h%n%cd 2>/dev/null && git describe --tags --always --dirty 2>/dev/null || echo unversioned';
+  'TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%h%n%cd 2>/dev/null && git describe --tags --always 2>/dev/null || echo unversioned';
 
 const root = (p: string) => `{projectRoot}/${p}`;
 
@@ -76,4 +79,23 @@ export function buildInputs(job: BuildJob, pluginPackage: string | null): InputD
   if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
   if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
   return inputs;
+}
+
+const JOB_MARK = 'echo nx-go-job';
+
+/**
+ * The planned job enters the hash here, per task. Target options would not do: Nx hashes every
+ * target's options into every task of the project, so a production-only setting would rebuild the
+ * development binary too.
+ */
+export function jobInput(job: BuildJob): InputDefinition {
+  return { runtime: `${JOB_MARK} ${createHash('sha256').update(JSON.stringify(job)).digest('hex').slice(0, 32)}` };
+}
+
+export function findJobInput(inputs: readonly unknown[] | undefined): string | undefined {
+  for (const i of inputs ?? []) {
+    const runtime = (i as { runtime?: unknown }).runtime;
+    if (typeof runtime === 'string' && runtime.startsWith(JOB_MARK)) return runtime;
+  }
+  return undefined;
 }

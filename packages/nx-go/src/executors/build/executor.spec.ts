@@ -4,6 +4,9 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadServerSettings, loadWorkerSettings, readWorkerFacts } from '../../config/settings';
+import { makeWorker, planBuild, type BuildKind } from '../../plan/build';
+import { jobInput } from '../../plan/inputs';
 import { runBuildJob } from '../../run/build-job';
 import buildExecutor from './executor';
 
@@ -31,7 +34,14 @@ function context(): ExecutorContext {
   } as ExecutorContext;
 }
 
-const plan = { cwd: 'workers/api', exec: ['go', 'build', '-o', '{{.Output}}', './src'], env: { GOOS: 'linux' }, output: 'workers/api/bin/api' };
+const plan = { target: 'build' as const };
+
+/** The job inference would plan for the same files, via the same pure functions. */
+function expectedJob(target: BuildKind) {
+  const server = loadServerSettings(ws);
+  const facts = readWorkerFacts(ws, 'workers/api');
+  return planBuild(makeWorker('api', 'workers/api', loadWorkerSettings(ws, 'workers/api', server), server, facts), target, { vendored: facts.vendored });
+}
 
 beforeEach(() => {
   ws = mkdtempSync(join(tmpdir(), 'nx-go-exec-'));
@@ -62,14 +72,31 @@ it('fails when config.yaml became invalid after inference, naming file:line:col'
   expect(run).not.toHaveBeenCalled();
 });
 
-it.each([
-  ['no cwd', { ...plan, cwd: undefined }],
-  ['no output', { ...plan, output: undefined }],
-  ['neither exec nor shell', { ...plan, exec: undefined }],
-])('fails on options without a build plan (%s)', async (_label, options) => {
-  expect(await buildExecutor(options, context())).toEqual({ success: false });
-  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('api: build'));
+it('fails on an unknown target rather than guessing a job', async () => {
+  expect(await buildExecutor({ target: 'cross-compile' }, context())).toEqual({ success: false });
+  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('expected build, build-prod, or cross-compile with a platform'));
   expect(run).not.toHaveBeenCalled();
+});
+
+it('plans a cross-compile job for the platform it names', async () => {
+  write('workers/api/src/main.go', 'package main\n');
+  expect(await buildExecutor({ target: 'cross-compile', platform: 'windows/arm64' }, context())).toEqual({ success: true });
+  const [job] = run.mock.calls[0];
+  expect(job).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'windows', goarch: 'arm64' } }));
+  expect(job.env).toMatchObject({ GOOS: 'windows', GOARCH: 'arm64' });
+  expect(job.output).toBe('workers/api/dist/api-windows-arm64.exe');
+});
+
+it('refuses to build when the settings changed after Nx hashed the task', async () => {
+  const ctx = { ...context(), target: { inputs: [{ runtime: 'echo nx-go-job 00000000000000000000000000000000' }] } } as ExecutorContext;
+  expect(await buildExecutor(plan, ctx)).toEqual({ success: false });
+  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('changed after Nx computed'));
+  expect(run).not.toHaveBeenCalled();
+});
+
+it('builds when the hashed job is the job it plans', async () => {
+  const ctx = { ...context(), target: { inputs: [jobInput(expectedJob({ target: 'build' }))] } } as ExecutorContext;
+  expect(await buildExecutor(plan, ctx)).toEqual({ success: true });
 });
 
 it.each([
@@ -82,13 +109,13 @@ it.each([
   expect(await buildExecutor(plan, context())).toEqual({ success: true });
   expect(run).toHaveBeenCalledTimes(1);
   const [job, opts] = run.mock.calls[0];
-  expect(job).toEqual({ ...plan, shell: undefined, stamp: false, validate: false });
+  expect(job).toEqual(expectedJob({ target: 'build' }));
   expect(opts).toMatchObject({ workspaceRoot: ws, label: 'api: build', timeoutMs, verbose: false });
 });
 
 it('reports a failed build', async () => {
   run.mockResolvedValueOnce({ ok: false, message: 'api: build failed: exit 1' });
-  expect(await buildExecutor({ ...plan, stamp: true, validate: 'auto' }, context())).toEqual({ success: false });
+  expect(await buildExecutor({ target: 'build-prod' }, context())).toEqual({ success: false });
   expect(run.mock.calls[0][0]).toMatchObject({ stamp: true, validate: 'auto' });
   expect(logger.error).toHaveBeenCalledWith('api: build failed: exit 1');
 });

@@ -1,34 +1,44 @@
-// The build executor: options are a planned BuildJob (hashed by Nx); it reads only the timeout at run time.
+// The build executor: plans the job again from config.yaml and server.yaml (as inference did) and runs it.
 import { logger, type ExecutorContext } from '@nx/devkit';
-import type { BuildJob } from '../../plan/build';
+import { readWorkerFacts } from '../../config/settings';
+import { kindOf, makeWorker, planBuild } from '../../plan/build';
+import { findJobInput, jobInput } from '../../plan/inputs';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
 
-export interface BuildExecutorOptions extends Partial<BuildJob> {
+export interface BuildExecutorOptions {
+  /** Which job: build (development), build-prod, or cross-compile with `platform`. */
+  target?: 'build' | 'build-prod' | 'cross-compile';
+  /** "goos/goarch", for cross-compile. */
+  platform?: string;
   serverConfig?: string;
   /** Set by inference when config.yaml or server.yaml is invalid; the task fails with it. */
   configError?: string;
   verbose?: boolean;
 }
 
+function fail(message: string): { success: false } {
+  logger.error(message);
+  return { success: false };
+}
+
 export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  if (options.configError) {
-    logger.error(options.configError);
-    return { success: false };
-  }
+  if (options.configError) return fail(options.configError);
   let run;
+  let job;
   try {
     run = projectRun(context, options.serverConfig, options.verbose);
+    const facts = readWorkerFacts(run.workspaceRoot, run.root);
+    const worker = makeWorker(run.name, run.root, run.settings, run.server, facts);
+    job = planBuild(worker, kindOf(options.target ?? context.targetName ?? '', options.platform), { vendored: facts.vendored });
   } catch (e) {
-    logger.error(e instanceof Error ? e.message : String(e));
-    return { success: false };
+    return fail(e instanceof Error ? e.message : String(e));
   }
-  const { cwd, env, output, exec, shell, stamp, validate } = options;
-  if (cwd === undefined || output === undefined || (exec === undefined && shell === undefined)) {
-    logger.error(`${run.label}: the target's options lack a build plan (cwd, output and exec or shell); let the @tqserver/nx-go plugin infer this target`);
-    return { success: false };
+  // The hash was computed from the job inference planned; building anything else would cache a lie.
+  const hashed = findJobInput(context.target?.inputs);
+  if (hashed !== undefined && hashed !== (jobInput(job) as { runtime: string }).runtime) {
+    return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const job: BuildJob = { cwd, env: env ?? {}, output, exec, shell, stamp: stamp ?? false, validate: validate ?? false };
   const result = await runBuildJob(job, {
     workspaceRoot: run.workspaceRoot,
     label: run.label,
@@ -36,6 +46,5 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
     verbose: run.verbose,
     log: (line) => logger.info(line),
   });
-  if (!result.ok) logger.error(result.message ?? `${run.label} failed`);
-  return { success: result.ok };
+  return result.ok ? { success: true } : fail(result.message ?? `${run.label} failed`);
 }
