@@ -203,13 +203,23 @@ const GIT_ENV = {
   GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z',
 };
 
-/** `git init` and one commit of everything, with a fixed author and date. */
+/** Runs git in `ws` with a fixed author and date. */
+function git(ws, args) {
+  const r = spawnSync('git', args, { cwd: ws, env: { ...benchEnv(), ...GIT_ENV }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Commits everything in `ws`. */
+function gitCommitAll(ws, message = 'bench') {
+  git(ws, ['add', '-A']);
+  git(ws, ['commit', '-q', '--allow-empty', '-m', message]);
+}
+
+/** `git init` and one commit of everything. */
 function gitInitCommit(ws) {
-  const env = { ...benchEnv(), ...GIT_ENV };
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'bench']]) {
-    const r = spawnSync('git', args, { cwd: ws, env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  }
+  git(ws, ['init', '-q', '-b', 'main']);
+  gitCommitAll(ws);
 }
 
 /**
@@ -232,8 +242,10 @@ function describeEnvironment(template) {
   const nxVersion = JSON.parse(fs.readFileSync(path.join(template, 'node_modules', 'nx', 'package.json'), 'utf8')).version;
   const pluginVersion = JSON.parse(fs.readFileSync(path.join(template, 'node_modules', '@tqserver', 'nx-go', 'package.json'), 'utf8')).version;
   const cpus = os.cpus();
+  const stampFile = path.join(template, '.template-stamp');
+  const stamp = fs.existsSync(stampFile) ? `, tarball sha256 ${fs.readFileSync(stampFile, 'utf8').trim().slice(0, 12)}` : '';
   return [
-    `node ${process.version}, nx ${nxVersion}, @tqserver/nx-go ${pluginVersion} (from ${template}), ${goVersion()}`,
+    `node ${process.version}, nx ${nxVersion}, @tqserver/nx-go ${pluginVersion} (from ${template}${stamp}), ${goVersion()}`,
     `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} CPU(s) ${cpus[0] ? cpus[0].model.trim() : ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${loadAverage()}`,
   ].join('\n');
 }
@@ -278,6 +290,18 @@ function log(msg) {
 }
 
 /**
+ * The planned build step of an inferred build target ({ cwd, exec | shell, env, output, … }): in the target's
+ * options in some plugin versions, in metadata.job in others.
+ * @param {any} target
+ */
+function buildJobOf(target) {
+  for (const candidate of [target && target.options, target && target.metadata && target.metadata.job]) {
+    if (candidate && typeof candidate.cwd === 'string' && (Array.isArray(candidate.exec) || typeof candidate.shell === 'string')) return candidate;
+  }
+  throw new Error(`no build plan (cwd and exec) in this target's options or metadata.job: ${JSON.stringify(target)}`);
+}
+
+/**
  * Fills the plugin's build-step templates ({{.Output}}, {{.Version}}, …) the way its executor does.
  * @param {string} text @param {Record<string, string>} vars
  */
@@ -311,6 +335,7 @@ module.exports = {
   nxArgs,
   clearNxCache,
   gitInitCommit,
+  gitCommitAll,
   parseTasks,
   describeEnvironment,
   loadAverage,
@@ -321,4 +346,5 @@ module.exports = {
   log,
   shellQuote,
   renderTemplate,
+  buildJobOf,
 };

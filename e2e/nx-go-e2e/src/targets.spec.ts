@@ -87,7 +87,7 @@ describe('vendor', () => {
 
   it('then builds from vendor/ with an empty module cache and GOPROXY=off', () => {
     const greeter = JSON.parse(ws.nxOk(['show', 'project', 'greeter', '--json']).output);
-    expect(greeter.targets.build.options.exec).toContain('-mod=vendor');
+    expect(greeter.targets.build.metadata.job.exec).toContain('-mod=vendor');
     ws.nxOk(['build', 'greeter'], emptyModCache);
     expect(spawnSync(ws.path('workers/greeter/bin/greeter'), { encoding: 'utf8' }).stdout.trim()).toBe('hello, vendor');
   });
