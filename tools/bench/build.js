@@ -163,3 +163,4 @@ function main() {
 }
 
 main();
+console.log(`\nAt the end: ${lib.loadAverage()}`);

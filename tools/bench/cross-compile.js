@@ -87,11 +87,11 @@ function main() {
       return r.ms;
     };
 
-    /** @type {Array<{ key: string, label: string, run: (gocache: string) => number }>} */
+    /** @type {Array<{ key: string, short: string, label: string, run: (gocache: string) => number }>} */
     const variants = [
-      ...parallels.map((p) => ({ key: `nx-p${p}`, label: `nx run ${project}:cross-compile --skip-nx-cache --parallel=${p}`, run: (c) => nxCross(p, c, ['--skip-nx-cache'], ['miss']) })),
-      { key: 'shell-seq', label: 'shell: the 5 go builds one after another', run: (c) => shell(sequential, c) },
-      ...(opts['shell-parallel'] ? [{ key: 'shell-par', label: 'shell: the 5 go builds all at once (& + wait)', run: (c) => shell(parallelScript, c) }] : []),
+      ...parallels.map((p) => ({ key: `nx-p${p}`, short: `nx --parallel=${p}`, label: `nx run ${project}:cross-compile --skip-nx-cache --parallel=${p}`, run: (c) => nxCross(p, c, ['--skip-nx-cache'], ['miss']) })),
+      { key: 'shell-seq', short: 'shell sequential', label: 'shell: the 5 go builds one after another', run: (c) => shell(sequential, c) },
+      ...(opts['shell-parallel'] ? [{ key: 'shell-par', short: 'shell all at once', label: 'shell: the 5 go builds all at once (& + wait)', run: (c) => shell(parallelScript, c) }] : []),
     ];
 
     lib.log('priming: one nx cross-compile and one shell run, warm GOCACHE');
@@ -137,7 +137,7 @@ function main() {
       const base = lib.median(samples[cache]['shell-seq']);
       for (const v of variants.filter((x) => x.key !== 'shell-seq')) {
         const m = lib.median(samples[cache][v.key]);
-        ratioRows.push([`${v.key} / shell sequential`, cache, lib.fmtRatio(m, base), lib.fmtDelta(m - base)]);
+        ratioRows.push([`${v.short} / shell sequential`, cache, lib.fmtRatio(m, base), lib.fmtDelta(m - base)]);
       }
     }
     lib.printTable(['comparison', 'GOCACHE', 'ratio', 'difference'], ratioRows);
@@ -148,3 +148,4 @@ function main() {
 }
 
 main();
+console.log(`\nAt the end: ${lib.loadAverage()}`);

@@ -301,3 +301,4 @@ function main() {
 }
 
 main();
+console.log(`\nAt the end: ${lib.loadAverage()}`);

@@ -29,6 +29,9 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
     NX_SKIP_LOG_GROUPING: 'true',
+    // CI=true makes Nx force colours; output is parsed, so keep it plain.
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
   });
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -37,7 +40,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   return env;
 }
 
-export function parseTasks(output: string): Map<string, CacheState> {
+export function parseTasks(raw: string): Map<string, CacheState> {
+  const output = raw.replace(/\x1b\[[0-9;]*m/g, '');
   const tasks = new Map<string, CacheState>();
   const states = /\s+\[(local cache|remote cache|existing outputs match the cache, left as is)\]\s*$/;
   for (const m of output.matchAll(/^> nx run (\S+)(.*)$/gm)) {
