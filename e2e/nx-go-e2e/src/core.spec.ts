@@ -1,5 +1,5 @@
 // The core scenarios with real nx and real go: build, build-prod, cache hits, timeouts and broken-config isolation.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fromCache, sha256, Workspace } from './support/workspace';
 
@@ -89,6 +89,23 @@ describe('core: failure handling', () => {
     expect(ws.exists('workers/auth/bin/auth')).toBe(false);
     const leftovers = ws.exists('workers/auth/bin') ? readdirSync(ws.path('workers/auth/bin')) : [];
     expect(leftovers).toEqual([]);
+  });
+
+  it('leaves no process behind on Ctrl-C', async () => {
+    const marker = `${Math.floor(Math.random() * 1e6)}.25`;
+    ws.write('workers/auth/config.yaml', `build:\n  timeout: 120s\n  command: "sleep ${marker} & sleep ${marker}; go build -o {{.Output}} ./src"\n`);
+    // Its own process group, as a terminal's foreground job is, so one signal reaches all of it.
+    const nx = spawn(process.execPath, [ws.path('node_modules/.bin/nx'), 'build', 'auth', '--skip-nx-cache'], { cwd: ws.root, env: ws.env, detached: true, stdio: 'ignore' });
+    const running = () => spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.includes(`sleep ${marker}`);
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 100));
+      return cond();
+    };
+    expect(await until(running)).toBe(true);
+    process.kill(-nx.pid!, 'SIGINT');
+    const exited = new Promise<number | null>((resolve) => nx.on('exit', (code) => resolve(code)));
+    expect(await exited).not.toBe(0);
+    expect(await until(() => !running())).toBe(true);
   });
 
   it('keeps building other workers while one config.yaml is malformed', () => {
