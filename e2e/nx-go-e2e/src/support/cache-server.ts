@@ -204,7 +204,8 @@ export class CacheServer {
       record.status = status;
       const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
       res.writeHead(status, {
-        ...(payload !== undefined && typeof body === 'string' ? { 'Content-Type': 'text/plain; charset=utf-8' } : {}),
+        // Exactly text/plain: Nx shows a 401's body to the user only with that media type, without parameters.
+        ...(payload !== undefined && typeof body === 'string' ? { 'Content-Type': 'text/plain' } : {}),
         ...(payload !== undefined ? { 'Content-Length': String(payload.length) } : { 'Content-Length': '0' }),
         ...headers,
       });
