@@ -75,7 +75,8 @@ function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetC
     vet: {
       executor: EXECUTORS.vet,
       cache: true,
-      inputs: [SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
+      // go vet checks _test.go files too.
+      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
       options,
       metadata: { technologies, description: 'Report suspicious constructs: go vet ./...' },
     },
