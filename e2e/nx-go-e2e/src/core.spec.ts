@@ -118,6 +118,19 @@ describe('core: failure handling', () => {
     expect(auth.output).toContain('workers/auth/config.yaml:3:10: build.flags:');
   });
 
+  it('refuses to cache a binary that embeds a file its hash leaves out', () => {
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n');
+    ws.write('workers/auth/src/HELP.md', '# auth help\n');
+    ws.write('workers/auth/src/help.go', 'package main\n\nimport _ "embed"\n\n//go:embed HELP.md\nvar help string\n');
+    const r = ws.nx(['build', 'auth']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('workers/auth/src/help.go embeds workers/auth/src/HELP.md, which is not among the build\'s inputs');
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n  sources: ["src/**/*", "go.mod"]\n');
+    expect(ws.nx(['build', 'auth']).code).toBe(0);
+    ws.remove('workers/auth/src/help.go');
+    ws.remove('workers/auth/src/HELP.md');
+  });
+
   it('says how to fix a missing go in one line', () => {
     ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n');
     const r = ws.nx(['build', 'auth', '--skip-nx-cache'], { PATH: '/usr/bin:/bin' });

@@ -16,16 +16,18 @@ import {
   WORKSPACE_PATH_RUNTIME,
 } from './inputs';
 
-const EXCLUDED_ALWAYS = ['bin/**', 'dist/**', '**/*.md', '**/*_test.go', '**/testdata/**', 'config.yaml'];
+const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '**/*_test.go', '**/testdata/**', '**/*.md', 'config.yaml'];
+/** With explicit sources, docs are the user's call (a worker may embed them). */
+const EXCLUDED_ALWAYS = EXCLUDED_BY_DEFAULT.filter((p) => p !== '**/*.md');
 
 describe('sourceInputs', () => {
   it('takes everything in the project but outputs, docs, tests and config.yaml by default', () => {
-    const expected = ['{projectRoot}/**/*', ...EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`)];
+    const expected = ['{projectRoot}/**/*', ...EXCLUDED_BY_DEFAULT.map((p) => `!{projectRoot}/${p}`)];
     expect(sourceInputs()).toEqual(expected);
     expect(sourceInputs({ sources: undefined, exclude: [] })).toEqual(expected);
   });
 
-  it('takes the worker sources plus go.mod, go.sum and vendor, minus the worker excludes', () => {
+  it('takes the worker sources plus go.mod, go.sum and vendor, minus the worker excludes (docs included when listed)', () => {
     expect(sourceInputs({ sources: ['src/**/*.go', 'assets/**'], exclude: ['src/gen/**'] })).toEqual([
       '{projectRoot}/src/**/*.go',
       '{projectRoot}/assets/**',

@@ -22,8 +22,11 @@ export const STAMP_COMMAND =
 
 const root = (p: string) => `{projectRoot}/${p}`;
 
-/** Never part of what a binary is made from: docs, tests, and the plugin's own output directory. */
-const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*.md', '**/*_test.go', '**/testdata/**'];
+/** Never part of what a binary is made from: tests and the plugin's own output directories. */
+const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*_test.go', '**/testdata/**'];
+
+/** Left out only when `sources` is not given; a worker that embeds docs lists them in `sources`. */
+const DEFAULT_EXCLUDED = ['**/*.md'];
 
 /** Module files and vendored code change a binary whatever `sources` says. */
 const ALWAYS_INCLUDED = ['go.mod', 'go.sum', 'vendor/**/*'];
@@ -32,7 +35,8 @@ export function sourceInputs(settings?: Pick<WorkerSettings, 'sources' | 'exclud
   const positive = settings?.sources ? [...settings.sources, ...ALWAYS_INCLUDED] : ['**/*'];
   const negative = [
     ...ALWAYS_EXCLUDED,
-    // The build section is hashed through the target options; the rest of config.yaml is runtime config.
+    ...(settings?.sources ? [] : DEFAULT_EXCLUDED),
+    // The build section is hashed through the planned job; the rest of config.yaml is runtime config.
     'config.yaml',
     ...(settings?.exclude ?? []),
   ];

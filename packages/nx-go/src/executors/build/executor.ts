@@ -2,7 +2,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { readWorkerFacts } from '../../config/settings';
 import { kindOf, makeWorker, planBuild } from '../../plan/build';
-import { findJobInput, jobInput } from '../../plan/inputs';
+import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
+import { unhashedEmbeds, type HashedModule } from '../../run/embeds';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
 
@@ -15,6 +16,28 @@ export interface BuildExecutorOptions {
   /** Set by inference when config.yaml or server.yaml is invalid; the task fails with it. */
   configError?: string;
   verbose?: boolean;
+}
+
+/** The worker and every Go module it reaches in the project graph, with the inputs each one hashes. */
+function hashedModules(context: ExecutorContext, name: string, fallback: HashedModule): HashedModule[] {
+  const graph = context.projectGraph;
+  const seen = new Set<string>([name]);
+  const queue = [name];
+  const modules: HashedModule[] = [];
+  while (queue.length) {
+    const current = queue.shift()!;
+    const node = graph?.nodes[current];
+    const inputs = node?.data.namedInputs?.[SOURCES_INPUT];
+    if (current === name) modules.push(inputs ? { root: node!.data.root, inputs: inputs as string[] } : fallback);
+    else if (node && inputs) modules.push({ root: node.data.root, inputs: inputs as string[] });
+    for (const dep of graph?.dependencies[current] ?? []) {
+      if (!seen.has(dep.target)) {
+        seen.add(dep.target);
+        queue.push(dep.target);
+      }
+    }
+  }
+  return modules;
 }
 
 function fail(message: string): { success: false } {
@@ -39,6 +62,8 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
   if (hashed !== undefined && hashed !== (jobInput(job) as { runtime: string }).runtime) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
+  const embeds = unhashedEmbeds(run.workspaceRoot, hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) }));
+  if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
   const result = await runBuildJob(job, {
     workspaceRoot: run.workspaceRoot,
     label: run.label,
