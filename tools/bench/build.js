@@ -9,7 +9,7 @@
 //   nx build, Nx cache hit (outputs in place; and outputs deleted, so Nx restores them)
 // "Warm" is a GOCACHE primed by one untimed build, which is what a developer normally has.
 //
-// Usage: node tools/bench/build.js [--runs 5] [--project api] [--keep]
+// Usage: node tools/bench/build.js [--runs 5] [--project api] [--keep] [--idle-wait 30] [--idle-budget 180]
 'use strict';
 
 const fs = require('node:fs');
@@ -21,9 +21,12 @@ const opts = lib.parseArgs(process.argv.slice(2), {
   project: 'api',
   'nx-version': lib.DEFAULT_NX_VERSION,
   keep: false,
+  'idle-wait': '30',
+  'idle-budget': '180',
 });
 
 function main() {
+  lib.configureIdleGate({ waitSeconds: Number(opts['idle-wait']), budgetSeconds: Number(opts['idle-budget']) });
   const runs = lib.intList(opts.runs)[0];
   const project = String(opts.project);
   const template = lib.templateDir(String(opts['nx-version']));
@@ -163,4 +166,4 @@ function main() {
 }
 
 main();
-console.log(`\nAt the end: ${lib.loadAverage()}`);
+console.log(`\nAt the end: ${lib.loadAverage()}; ${lib.idleGateSummary()}`);

@@ -8,7 +8,7 @@
 // standard library is compiled for every platform); warm = a GOCACHE primed by one untimed build.
 // Nx runs with --skip-nx-cache, so every platform task builds; the Nx cache hit is shown for reference.
 //
-// Usage: node tools/bench/cross-compile.js [--runs 3] [--parallel 2,5] [--project api] [--shell-parallel] [--keep]
+// Usage: node tools/bench/cross-compile.js [--runs 3] [--parallel 2,5] [--project api] [--shell-parallel] [--keep] [--idle-wait 30] [--idle-budget 180]
 'use strict';
 
 const fs = require('node:fs');
@@ -22,9 +22,12 @@ const opts = lib.parseArgs(process.argv.slice(2), {
   'nx-version': lib.DEFAULT_NX_VERSION,
   'shell-parallel': false,
   keep: false,
+  'idle-wait': '30',
+  'idle-budget': '180',
 });
 
 function main() {
+  lib.configureIdleGate({ waitSeconds: Number(opts['idle-wait']), budgetSeconds: Number(opts['idle-budget']) });
   const runs = lib.intList(opts.runs)[0];
   const parallels = lib.intList(opts.parallel);
   const project = String(opts.project);
@@ -148,4 +151,4 @@ function main() {
 }
 
 main();
-console.log(`\nAt the end: ${lib.loadAverage()}`);
+console.log(`\nAt the end: ${lib.loadAverage()}; ${lib.idleGateSummary()}`);

@@ -9,7 +9,7 @@
 // cold = .nx/ deleted before the run (no task cache, no workspace data, no plugin memo); warm = the same
 // command again right after, .nx/ kept. The daemon is off in both.
 //
-// Usage: node tools/bench/graph.js [--n 100,1000] [--runs 3] [--seed 42] [--m <libs>] [--keep] [--no-go-check]
+// Usage: node tools/bench/graph.js [--n 100,1000] [--runs 3] [--seed 42] [--m <libs>] [--keep] [--no-go-check] [--idle-wait 30] [--idle-budget 180]
 //        node tools/bench/graph.js --generate <dir> [--n 1000] [--seed 42]   (only writes <dir>/n<N>/{baseline,plugin}, for profiling)
 'use strict';
 
@@ -25,6 +25,8 @@ const opts = lib.parseArgs(process.argv.slice(2), {
   seed: '42',
   'nx-version': lib.DEFAULT_NX_VERSION,
   keep: false,
+  'idle-wait': '30',
+  'idle-budget': '180',
   'no-go-check': false,
   generate: '',
 });
@@ -203,6 +205,7 @@ function countEdges(graphFile, plan) {
 }
 
 function main() {
+  lib.configureIdleGate({ waitSeconds: Number(opts['idle-wait']), budgetSeconds: Number(opts['idle-budget']) });
   const sizes = lib.intList(opts.n);
   const runs = lib.intList(opts.runs)[0];
   const seed = lib.intList(opts.seed)[0];
@@ -301,4 +304,4 @@ function main() {
 }
 
 main();
-console.log(`\nAt the end: ${lib.loadAverage()}`);
+console.log(`\nAt the end: ${lib.loadAverage()}; ${lib.idleGateSummary()}`);

@@ -142,6 +142,70 @@ function benchEnv(extra = {}) {
   return env;
 }
 
+/** Reads the machine-wide busy and total CPU jiffies from /proc/stat (Linux); null elsewhere. */
+function cpuJiffies() {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = fields[3] + (fields[4] || 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Fraction of all CPUs busy over a short window, 0..1; null where /proc/stat is missing. */
+function busyFraction(windowMs = 300) {
+  const a = cpuJiffies();
+  if (!a) return null;
+  sleepMs(windowMs);
+  const b = cpuJiffies();
+  return b.total === a.total ? 0 : (b.busy - a.busy) / (b.total - a.total);
+}
+
+/**
+ * The idle gate: before each timed command, wait (untimed) until other work on the machine has stopped,
+ * i.e. until less than `threshold` of all CPUs is busy. Each wait is capped, and so is the total, so a
+ * machine that never goes quiet still gets measured; such samples are counted and reported.
+ */
+const idleGate = { enabled: false, threshold: 0.2, maxWaitMs: 30_000, budgetMs: 180_000, waitedMs: 0, samples: 0, busySamples: 0 };
+
+/** @param {{ waitSeconds: number, budgetSeconds: number, threshold?: number }} o  waitSeconds 0 disables the gate */
+function configureIdleGate(o) {
+  idleGate.enabled = o.waitSeconds > 0;
+  idleGate.maxWaitMs = o.waitSeconds * 1000;
+  idleGate.budgetMs = o.budgetSeconds * 1000;
+  if (o.threshold !== undefined) idleGate.threshold = o.threshold;
+}
+
+function waitForIdle() {
+  if (!idleGate.enabled) return;
+  idleGate.samples++;
+  const start = Date.now();
+  for (;;) {
+    const busy = busyFraction();
+    if (busy === null || busy < idleGate.threshold) break;
+    const waited = Date.now() - start;
+    if (waited >= idleGate.maxWaitMs || idleGate.waitedMs + waited >= idleGate.budgetMs) {
+      idleGate.busySamples++;
+      break;
+    }
+    sleepMs(1000);
+  }
+  idleGate.waitedMs += Date.now() - start;
+}
+
+/** One line for the report: how the idle gate went. */
+function idleGateSummary() {
+  if (!idleGate.enabled) return 'idle gate: off';
+  return `idle gate: waited ${Math.round(idleGate.waitedMs / 1000)} s in all for the machine to be < ${Math.round(idleGate.threshold * 100)}% busy; ` +
+    `${idleGate.busySamples} of ${idleGate.samples} timed commands started while other work was still running`;
+}
+
 /**
  * Runs a command once and returns its wall time in ms (process.hrtime, spawn to exit).
  * Throws with the command's output when it fails, unless `allowFailure`.
@@ -150,6 +214,7 @@ function benchEnv(extra = {}) {
  * @param {{ cwd: string, env: NodeJS.ProcessEnv, allowFailure?: boolean }} opts
  */
 function timeRun(file, args, opts) {
+  waitForIdle();
   const start = process.hrtime.bigint();
   const r = spawnSync(file, args, { cwd: opts.cwd, env: opts.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -338,6 +403,9 @@ module.exports = {
   gitCommitAll,
   parseTasks,
   describeEnvironment,
+  configureIdleGate,
+  idleGateSummary,
+  busyFraction,
   loadAverage,
   fmtMs,
   fmtRatio,

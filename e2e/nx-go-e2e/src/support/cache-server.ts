@@ -284,7 +284,9 @@ export class CacheServer {
       received += chunk.length;
       if (received <= length) chunks.push(chunk);
     });
+    // An upload cut short never reaches 'end', so it never becomes an entry; it only releases the hash.
     req.on('error', () => this.uploading.delete(hash));
+    req.on('close', () => this.uploading.delete(hash));
     req.on('end', () => {
       try {
         record.bodyBytes = received;
