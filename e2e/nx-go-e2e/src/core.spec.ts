@@ -41,7 +41,7 @@ describe('core: build and build-prod', () => {
     ws.nxOk(['build-prod', 'api']);
     const binary = ws.path('workers/api/dist/api');
     const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout;
-    const commit = ws.git('rev-parse', '--short', 'HEAD');
+    const commit = ws.git('rev-parse', '--short=12', 'HEAD');
     expect(version).toContain(`Git Commit: ${commit}`);
     // BuildTime is the commit time, so a rebuild of the same commit is identical.
     expect(version).toContain('Build Time: 2026-01-02T03:04:05Z');
@@ -61,7 +61,7 @@ describe('core: build and build-prod', () => {
     const r = ws.nxOk(['build-prod', 'api']);
     expect(r.tasks.get('api:build-prod')).toBe('miss');
     const version = spawnSync(ws.path('workers/api/dist/api'), ['--version'], { encoding: 'utf8' }).stdout;
-    expect(version).toContain(`Git Commit: ${ws.git('rev-parse', '--short', 'HEAD')}`);
+    expect(version).toContain(`Git Commit: ${ws.git('rev-parse', '--short=12', 'HEAD')}`);
   });
 });
 

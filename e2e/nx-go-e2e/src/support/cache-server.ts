@@ -47,6 +47,7 @@ export interface CacheRequestRecord {
   hash: string | null;
   status: number;
   authorization: string | undefined;
+  accept: string | undefined;
   contentType: string | undefined;
   contentLength: string | undefined;
   transferEncoding: string | undefined;
@@ -194,6 +195,7 @@ export class CacheServer {
       hash,
       status: 0,
       authorization: req.headers.authorization,
+      accept: req.headers.accept,
       contentType: req.headers['content-type'],
       contentLength: req.headers['content-length'],
       transferEncoding: req.headers['transfer-encoding'],

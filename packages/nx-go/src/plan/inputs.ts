@@ -13,12 +13,13 @@ export const TEST_SOURCES_INPUT = 'go-test-sources';
 
 /**
  * Git facts that stamps are made from: HEAD's short commit, its commit time (so a rebuild of the same
- * commit is byte-identical) and `git describe`. The same string is a runtime input, so the hash
+ * commit is byte-identical) and `git describe`, both abbreviated to a fixed 12 digits so that clones of
+ * different sizes agree. The same string is a runtime input, so the hash
  * covers exactly what is stamped, and the command the executor runs to get the stamps. Uncommitted
  * edits are not named here: the hash covers their content, so their binary never reaches a clean tree.
  */
 export const STAMP_COMMAND =
-  'TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%h%n%cd 2>/dev/null && git describe --tags --always 2>/dev/null || echo unversioned';
+  'TZ=UTC0 git log -1 --abbrev=12 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%h%n%cd 2>/dev/null && git describe --tags --always --abbrev=12 2>/dev/null || echo unversioned';
 
 const root = (p: string) => `{projectRoot}/${p}`;
 
