@@ -19,8 +19,10 @@ describe('core: build and build-prod', () => {
     expect(api.targets.build.outputs).toEqual(['{workspaceRoot}/workers/api/bin/api']);
     expect(api.targets['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api']);
     expect(api.targets.build.inputs).toEqual(
-      expect.arrayContaining(['go-sources', '^go-sources', '{workspaceRoot}/go.work', { externalDependencies: ['@tqserver/nx-go'] }]),
+      expect.arrayContaining(['go-sources', '^go-sources', 'go-context']),
     );
+    // The installed plugin's version, and no other npm package, is part of every Go task's hash.
+    expect(api.namedInputs['go-context']).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
     expect(api.targets.build.inputs.some((i: { runtime?: string }) => i.runtime?.startsWith('go env GOVERSION'))).toBe(true);
     const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
     expect(shared.tags).toContain('go:library');

@@ -122,7 +122,7 @@ describe('a workspace with workers and a library', () => {
       expect(target.metadata?.technologies).toEqual(['go']);
       if (name !== 'cross-compile') expect(target.executor).toMatch(/^@tqserver\/nx-go:/);
     }
-    expect(Object.keys(api.namedInputs!).sort()).toEqual(['go-sources', 'go-test-sources']);
+    expect(Object.keys(api.namedInputs!).sort()).toEqual(['go-context', 'go-sources', 'go-test-sources']);
   });
 
   it('plans the worker builds from its config.yaml', async () => {

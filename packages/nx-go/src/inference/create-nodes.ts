@@ -5,7 +5,7 @@ import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { loadServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { makeWorker } from '../plan/build';
-import { SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
 
@@ -104,10 +104,15 @@ export async function createGoNodes(
         tags: ['go', isWorker ? 'go:worker' : 'go:library'],
         metadata: { technologies: ['go'] },
       };
+      const namedInputs = (sources: string[]) => ({
+        [SOURCES_INPUT]: sources,
+        [TEST_SOURCES_INPUT]: testSourceInputs(),
+        [CONTEXT_INPUT]: contextInputs(pluginPackage),
+      });
       if (!isWorker) {
         return {
           ...base,
-          namedInputs: { [SOURCES_INPUT]: sourceInputs(), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          namedInputs: namedInputs(sourceInputs()),
           targets: libraryTargets(root, { pluginPackage, serverConfig: serverFile }),
         };
       }
@@ -117,13 +122,13 @@ export async function createGoNodes(
         const worker = makeWorker(name, root, settings, server!, facts);
         return {
           ...base,
-          namedInputs: { [SOURCES_INPUT]: sourceInputs(settings), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          namedInputs: namedInputs(sourceInputs(settings)),
           targets: workerTargets(worker, { pluginPackage, vendored: facts.vendored, serverConfig: serverFile }),
         };
       } catch (e) {
         return {
           ...base,
-          namedInputs: { [SOURCES_INPUT]: sourceInputs(), [TEST_SOURCES_INPUT]: testSourceInputs() },
+          namedInputs: namedInputs(sourceInputs()),
           targets: brokenWorkerTargets(root, message(e), { pluginPackage, serverConfig: serverFile }),
         };
       }

@@ -1,16 +1,8 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
-import { describeJob, planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
-import {
-  buildInputs,
-  externalInputs,
-  jobInput,
-  goEnvRuntime,
-  SOURCES_INPUT,
-  TEST_SOURCES_INPUT,
-  WORKSPACE_GO_FILES,
-} from '../plan/inputs';
+import { planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
+import { buildInputs, CONTEXT_INPUT, goEnvRuntime, jobInput, SOURCES_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
 
 export const EXECUTORS = {
   build: '@tqserver/nx-go:build',
@@ -49,26 +41,26 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
     executor: EXECUTORS.build,
     cache: server.cache.enabled,
     ...(server.parallel ? {} : { parallelism: false }),
-    inputs: [...buildInputs(job, ctx.pluginPackage), jobInput(job)],
+    inputs: [...buildInputs(job), jobInput(job)],
     outputs: [`{workspaceRoot}/${job.output}`],
     options: {
       target: kind.target,
       ...(kind.target === 'cross-compile' ? { platform: platformName(kind.platform) } : {}),
       serverConfig: ctx.serverConfig,
     },
-    metadata: { technologies, description: `${description}: ${describeJob(job)}`, job },
+    metadata: { technologies, description, job },
   };
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
 function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
-  const goInputs = [goEnvRuntime(), externalInputs(ctx.pluginPackage)];
+  const goInputs = [CONTEXT_INPUT, goEnvRuntime()];
   const options = { serverConfig: ctx.serverConfig };
   return {
     test: {
       executor: EXECUTORS.test,
       cache: true,
-      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
+      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...goInputs],
       options,
       metadata: { technologies, description: 'Run the module\'s Go tests: go test ./...' },
     },
@@ -76,7 +68,7 @@ function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetC
       executor: EXECUTORS.vet,
       cache: true,
       // go vet checks _test.go files too.
-      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...WORKSPACE_GO_FILES, ...goInputs],
+      inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...goInputs],
       options,
       metadata: { technologies, description: 'Report suspicious constructs: go vet ./...' },
     },
@@ -90,7 +82,7 @@ function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetC
     vendor: {
       executor: EXECUTORS.vendor,
       cache: true,
-      inputs: [`{projectRoot}/go.mod`, `{projectRoot}/go.sum`, ...WORKSPACE_GO_FILES, ...goInputs],
+      inputs: [`{projectRoot}/go.mod`, `{projectRoot}/go.sum`, ...goInputs],
       outputs: [`{projectRoot}/vendor`],
       options: { ...options, tidy: false, verify: false },
       metadata: { technologies, description: `Copy dependencies into ${root}/vendor: go mod vendor` },

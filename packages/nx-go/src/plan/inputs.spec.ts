@@ -14,6 +14,8 @@ import {
   testSourceInputs,
   WORKSPACE_GO_FILES,
   WORKSPACE_PATH_RUNTIME,
+  CONTEXT_INPUT,
+  contextInputs,
 } from './inputs';
 
 const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '**/*_test.go', '**/testdata/**', '**/*.md', 'config.yaml'];
@@ -137,16 +139,17 @@ describe('buildInputs', () => {
   it('hashes own and dependency sources, go.work, go env, the plugin and the checkout path for a dev build', () => {
     const job = planBuild(worker, { target: 'build' });
     expect(job.exec).not.toContain('-trimpath');
-    expect(buildInputs(job, '@tqserver/nx-go')).toEqual([
+    expect(buildInputs(job)).toEqual([
       SOURCES_INPUT,
       `^${SOURCES_INPUT}`,
-      ...WORKSPACE_GO_FILES,
+      CONTEXT_INPUT,
       goEnvRuntime({}, ['GOROOT', 'GOMODCACHE']),
-      { externalDependencies: ['@tqserver/nx-go'] },
       WORKSPACE_PATH_RUNTIME,
     ]);
-    expect(WORKSPACE_GO_FILES).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum']);
-    expect(runtimes(buildInputs(job, null))).not.toContain(STAMP_COMMAND);
+    // go.work and the plugin's version, once per project.
+    expect(contextInputs('@tqserver/nx-go')).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
+    expect(contextInputs(null)).toEqual([...WORKSPACE_GO_FILES, { externalDependencies: [] }]);
+    expect(runtimes(buildInputs(job))).not.toContain(STAMP_COMMAND);
   });
 
   it.each([
@@ -154,10 +157,10 @@ describe('buildInputs', () => {
     ['a cross build', CROSS],
   ])('adds the stamp runtime, and no path inputs, for the trimmed %s', (_label, kind) => {
     const job = planBuild(worker, kind);
-    const inputs = buildInputs(job, null);
+    const inputs = buildInputs(job);
     expect(inputs).toContain(SOURCES_INPUT);
     expect(inputs).toContain(`^${SOURCES_INPUT}`);
-    expect(inputs).toEqual(expect.arrayContaining(WORKSPACE_GO_FILES));
+    expect(inputs).toContain(CONTEXT_INPUT);
     expect(inputs).toContainEqual(goEnvRuntime(job.env));
     expect(runtimes(inputs).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
     expect(inputs).not.toContainEqual(WORKSPACE_PATH_RUNTIME);
@@ -165,14 +168,14 @@ describe('buildInputs', () => {
 
   it('adds the checkout path to a production build whose worker turns -trimpath off', () => {
     const settings = parseWorkerSettings('w/config.yaml', 'build:\n  flags: ["-trimpath=false"]\n', server);
-    const inputs = buildInputs(planBuild({ ...worker, settings }, PROD), null);
+    const inputs = buildInputs(planBuild({ ...worker, settings }, PROD));
     expect(inputs).toContainEqual(WORKSPACE_PATH_RUNTIME);
     expect(runtimes(inputs).find((r) => r.startsWith('go env'))).toContain(' GOROOT GOMODCACHE ');
   });
 
   it('leaves the pinned variables of the job out of the go env runtime', () => {
     const job = planBuild(worker, CROSS);
-    const goEnv = runtimes(buildInputs(job, null)).find((r) => r.startsWith('go env'))!;
+    const goEnv = runtimes(buildInputs(job)).find((r) => r.startsWith('go env'))!;
     const vars = goEnv.split(' ');
     for (const pinned of ['GOOS', 'GOARCH', 'CGO_ENABLED']) expect(vars).not.toContain(pinned);
     expect(vars).toContain('GOAMD64');
@@ -180,8 +183,8 @@ describe('buildInputs', () => {
 
   it('follows the job, not the target kind, for the stamp', () => {
     const job: BuildJob = { cwd: 'w', shell: 'make', env: {}, output: 'w/bin/w', stamp: false, validate: false };
-    expect(runtimes(buildInputs(job, null)).filter((r) => r === STAMP_COMMAND)).toHaveLength(0);
-    expect(runtimes(buildInputs({ ...job, stamp: true }, null)).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
+    expect(runtimes(buildInputs(job)).filter((r) => r === STAMP_COMMAND)).toHaveLength(0);
+    expect(runtimes(buildInputs({ ...job, stamp: true })).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
   });
 
   it('names the test input distinctly from the sources input', () => {

@@ -72,14 +72,24 @@ export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
   return job.exec?.includes('-trimpath') ?? false;
 }
 
-export function buildInputs(job: BuildJob, pluginPackage: string | null): InputDefinition[] {
+/**
+ * Named input for what every Go task of a project shares: go.work and the plugin's version. Named
+ * once per project rather than repeated in every target, since inferred configuration is sent
+ * between processes and cached on every graph computation.
+ */
+export const CONTEXT_INPUT = 'go-context';
+
+export function contextInputs(pluginPackage: string | null): InputDefinition[] {
+  return [...WORKSPACE_GO_FILES, externalInputs(pluginPackage)];
+}
+
+export function buildInputs(job: BuildJob): InputDefinition[] {
   const trimmed = isTrimmed(job);
   const inputs: InputDefinition[] = [
     SOURCES_INPUT,
     `^${SOURCES_INPUT}`,
-    ...WORKSPACE_GO_FILES,
+    CONTEXT_INPUT,
     goEnvRuntime(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
-    externalInputs(pluginPackage),
   ];
   if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
   if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
