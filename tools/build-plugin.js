@@ -22,7 +22,7 @@ function copyJson(dir) {
   }
 }
 copyJson(join(pkg, 'src'));
-for (const f of ['package.json', 'executors.json']) cpSync(join(pkg, f), join(out, f));
+for (const f of ['package.json', 'executors.json', 'generators.json']) cpSync(join(pkg, f), join(out, f));
 // One README for the repository and the package, so the two never disagree.
 for (const f of ['README.md', 'LICENSE']) cpSync(join(root, f), join(out, f));
 console.log(`built ${relative(root, out)}`);

@@ -25,6 +25,15 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     expect([...second.tasks.values()].every(fromCache)).toBe(true);
   });
 
+  it('runs the init generator: max_parallel and cache.dir from server.yaml land in nx.json', () => {
+    ws.write('config/server.yaml', ws.read('config/server.yaml').replace('max_parallel: 4', 'max_parallel: 3'));
+    ws.nxOk(['g', '@tqserver/nx-go:init', '--no-interactive']);
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    expect(nxJson.parallel).toBe(3);
+    expect(nxJson.cacheDirectory).toBe('.cache/build');
+    expect(nxJson.plugins).toEqual(['@tqserver/nx-go']);
+  });
+
   it('builds and validates a production binary', () => {
     const r = ws.nxOk(['build-prod', 'auth']);
     expect(r.output).toContain('validated auth --version');

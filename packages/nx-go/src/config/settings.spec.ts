@@ -104,7 +104,7 @@ describe('parseServerSettings', () => {
       timeoutMs: 60_000,
       parallel: true,
       maxParallel: 4,
-      cache: { enabled: true, dir: '.cache/build' },
+      cache: { enabled: true, dir: undefined },
       development: { optimize: false, includeDebug: true, static: false, stamp: false },
       production: { optimize: true, includeDebug: false, static: true, stamp: true },
       crossCompile: { platforms: DEFAULT_PLATFORMS, ignore: [] },
@@ -119,7 +119,12 @@ describe('parseServerSettings', () => {
   });
 
   it('parses the seed example to the same values as the defaults, remembering the file', () => {
-    expect(parseServerSettings('config/server.yaml', SEED_SERVER_YAML)).toEqual({ ...defaults, file: 'config/server.yaml' });
+    // Except the cache directory, which only an explicit cache.dir sets (see the init generator).
+    expect(parseServerSettings('config/server.yaml', SEED_SERVER_YAML)).toEqual({
+      ...defaults,
+      cache: { enabled: true, dir: '.cache/build' },
+      file: 'config/server.yaml',
+    });
   });
 
   it('reads every key when set away from its default', () => {

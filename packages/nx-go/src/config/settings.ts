@@ -38,7 +38,8 @@ export interface ServerSettings {
   timeoutMs: number;
   parallel: boolean;
   maxParallel: number;
-  cache: { enabled: boolean; dir: string };
+  /** `dir` is undefined unless server.yaml names one: Nx's own cache directory is then left alone. */
+  cache: { enabled: boolean; dir?: string };
   development: ModeSettings;
   production: ModeSettings;
   crossCompile: { platforms: Platform[]; ignore: Platform[] };
@@ -149,7 +150,7 @@ export function parseServerSettings(file: string | null, text: string | null): S
     timeoutMs: b.defaults?.timeout ?? DEFAULT_TIMEOUT_MS,
     parallel: b.defaults?.parallel ?? true,
     maxParallel: b.defaults?.max_parallel ?? 4,
-    cache: { enabled: b.cache?.enabled ?? true, dir: b.cache?.dir ?? '.cache/build' },
+    cache: { enabled: b.cache?.enabled ?? true, dir: b.cache?.dir },
     // The seed's documented values are the defaults.
     development: mode(b.development, { optimize: false, includeDebug: true, static: false, stamp: false }),
     production: mode(b.production, { optimize: true, includeDebug: false, static: true, stamp: true }),
