@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import {
   ConfigError,
   DEFAULT_PLATFORMS,
-  isConfigError,
   loadServerSettings,
   loadWorkerSettings,
   parsePlatform,
@@ -27,7 +26,7 @@ function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    expect(isConfigError(e)).toBe(true);
+    expect(e).toBeInstanceOf(ConfigError);
     return (e as ConfigError).problems;
   }
   throw new Error('expected a ConfigError, but nothing was thrown');
@@ -378,10 +377,3 @@ describe('loadServerSettings / loadWorkerSettings', () => {
   });
 });
 
-describe('isConfigError', () => {
-  it('tells config errors from other errors', () => {
-    expect(isConfigError(new ConfigError(['a']))).toBe(true);
-    expect(isConfigError(new Error('a'))).toBe(false);
-    expect(isConfigError('a')).toBe(false);
-  });
-});

@@ -191,10 +191,6 @@ export function loadWorkerSettings(workspaceRoot: string, workerRoot: string, se
   return parseWorkerSettings(file, readIfPresent(workspaceRoot, file), server);
 }
 
-export function isConfigError(e: unknown): e is ConfigError {
-  return e instanceof ConfigError;
-}
-
 /** What the worker's directory says about its build, beyond config.yaml. */
 export interface WorkerFacts {
   /** The seed's layout: the main package lives in src/. */

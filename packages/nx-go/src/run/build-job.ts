@@ -1,7 +1,7 @@
 // Runs a planned BuildJob: renders its templates, builds into a temp file, renames on success, validates the binary.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { BuildJob } from '../plan/build';
+import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
 import { runStep, type Step } from './process';
 
@@ -69,10 +69,7 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   }
 
   const step: Step = job.exec ? { exec: job.exec.map((a) => render(a, vars)) } : { shell: render(job.shell ?? '', vars) };
-  if (opts.verbose) {
-    const env = Object.entries(job.env).map(([k, v]) => `${k}=${v} `).join('');
-    opts.log(`${opts.label}: cd ${cwd} && ${env}${'exec' in step ? step.exec.join(' ') : step.shell}`);
-  }
+  if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
   try {
     const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label });
