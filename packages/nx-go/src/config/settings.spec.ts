@@ -13,24 +13,8 @@ import {
   parseWorkerSettings,
   type ServerSettings,
 } from './settings';
+import { pos, problemsOf } from './config-errors.spec-support';
 
-/** 1-based `line:col` of `needle` in `text`, computed independently of the yaml library. */
-function pos(text: string, needle: string): string {
-  const at = text.indexOf(needle);
-  if (at < 0) throw new Error(`test bug: ${JSON.stringify(needle)} not in text`);
-  const before = text.slice(0, at).split('\n');
-  return `${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 // The seed's config/server.yaml, verbatim (docs: Global Build Configuration).
 const SEED_SERVER_YAML = `

@@ -4,7 +4,6 @@ import { join, isAbsolute, posix } from 'node:path';
 import {
   type FieldType,
   boolean,
-  ConfigError,
   duration,
   envMap,
   object,

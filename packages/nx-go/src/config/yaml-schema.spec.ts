@@ -12,28 +12,8 @@ import {
   string,
   stringList,
 } from './yaml-schema';
+import { pos, problemsOf } from './config-errors.spec-support';
 
-/** 1-based `line:col` of the `nth` occurrence of `needle` in `text`, computed independently of the yaml library. */
-function pos(text: string, needle: string, nth = 0): string {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = text.indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`test bug: ${JSON.stringify(needle)} #${nth} not in text`);
-  }
-  const before = text.slice(0, at).split('\n');
-  return `${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).message).toBe((e as ConfigError).problems.join('\n'));
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 describe('parseDuration', () => {
   it.each([

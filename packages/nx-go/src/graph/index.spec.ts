@@ -6,7 +6,34 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DependencyType, validateDependency } from '@nx/devkit';
 import type { CreateDependenciesContext, FileData, ProjectConfiguration } from '@nx/devkit';
-import { createGoDependencies, scanGoDependencies, scanGoFileDependencies } from './index';
+import { createGoDependencies, scanGoFileDependencies, type GoDependency } from './index';
+
+/**
+ * A lens for these tests: one entry per (source, target) project pair, summarising the scanned files:
+ * `sourceFile` is the smallest non-test file when one exists, so the edge is
+ * reported against production code whenever production code needs it.
+ */
+function scanGoDependencies(context: CreateDependenciesContext): GoDependency[] {
+  const byPair = new Map<string, { source: string; target: string; prodFile?: string; testFile?: string }>();
+  for (const dep of scanGoFileDependencies(context)) {
+    const key = `${dep.source}\0${dep.target}`;
+    const pair = byPair.get(key) ?? { source: dep.source, target: dep.target };
+    if (dep.testOnly) {
+      pair.testFile = pair.testFile === undefined || dep.sourceFile < pair.testFile ? dep.sourceFile : pair.testFile;
+    } else {
+      pair.prodFile = pair.prodFile === undefined || dep.sourceFile < pair.prodFile ? dep.sourceFile : pair.prodFile;
+    }
+    byPair.set(key, pair);
+  }
+  // scanGoFileDependencies is sorted by source, target, file, so the pairs come out in that order too.
+  return [...byPair.values()].map(({ source, target, prodFile, testFile }) => ({
+    source,
+    target,
+    sourceFile: (prodFile ?? testFile) as string,
+    testOnly: prodFile === undefined,
+  }));
+}
+
 
 interface Workspace {
   readonly root: string;

@@ -42,33 +42,6 @@ export function createGoDependencies(context: CreateDependenciesContext): RawPro
   }));
 }
 
-/**
- * One entry per (source, target) project pair, summarising the scanned files:
- * `sourceFile` is the smallest non-test file when one exists, so the edge is
- * reported against production code whenever production code needs it.
- */
-export function scanGoDependencies(context: CreateDependenciesContext): GoDependency[] {
-  const byPair = new Map<string, { source: string; target: string; prodFile?: string; testFile?: string }>();
-  for (const dep of scanGoFileDependencies(context)) {
-    const key = `${dep.source}\0${dep.target}`;
-    const pair = byPair.get(key) ?? { source: dep.source, target: dep.target };
-    if (dep.testOnly) {
-      pair.testFile = pair.testFile === undefined || dep.sourceFile < pair.testFile ? dep.sourceFile : pair.testFile;
-    } else {
-      pair.prodFile = pair.prodFile === undefined || dep.sourceFile < pair.prodFile ? dep.sourceFile : pair.prodFile;
-    }
-    byPair.set(key, pair);
-  }
-  return sortDependencies(
-    [...byPair.values()].map(({ source, target, prodFile, testFile }) => ({
-      source,
-      target,
-      sourceFile: (prodFile ?? testFile) as string,
-      testOnly: prodFile === undefined,
-    })),
-  );
-}
-
 /** One entry per (source file, target project); `testOnly` says whether that file is a `_test.go` file. */
 export function scanGoFileDependencies(context: CreateDependenciesContext): GoDependency[] {
   const modules = loadWorkspaceModules(context.workspaceRoot, context.projects);

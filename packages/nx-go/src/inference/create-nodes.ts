@@ -3,7 +3,7 @@ import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration } from
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
-import { loadServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
+import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { makeWorker } from '../plan/build';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { codeFingerprint, InferenceMemo } from './memo';
@@ -66,7 +66,7 @@ export async function createGoNodes(
   let serverError: string | undefined;
   const serverText = readText(join(workspaceRoot, serverFile));
   try {
-    server = loadServerSettings(workspaceRoot, serverFile);
+    server = parseServerSettings(serverFile, serverText);
   } catch (e) {
     serverError = message(e);
   }
@@ -93,7 +93,7 @@ export async function createGoNodes(
     names.set(name, root);
 
     const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
-    const facts = readWorkerFacts(workspaceRoot, root);
+    const facts = isWorker ? readWorkerFacts(workspaceRoot, root) : null;
     const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage };
 
     const project = memo.get(key, (): ProjectConfiguration => {
@@ -119,11 +119,11 @@ export async function createGoNodes(
       try {
         if (serverError !== undefined) throw new Error(serverError);
         const settings = parseWorkerSettings(posix.join(root, WORKER_CONFIG_FILE), configText, server!);
-        const worker = makeWorker(name, root, settings, server!, facts);
+        const worker = makeWorker(name, root, settings, server!, facts!);
         return {
           ...base,
           namedInputs: namedInputs(sourceInputs(settings)),
-          targets: workerTargets(worker, { pluginPackage, vendored: facts.vendored, serverConfig: serverFile }),
+          targets: workerTargets(worker, { pluginPackage, vendored: facts!.vendored, serverConfig: serverFile }),
         };
       } catch (e) {
         return {
