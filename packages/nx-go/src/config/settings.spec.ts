@@ -88,7 +88,7 @@ describe('parseServerSettings', () => {
       parallel: true,
       maxParallel: 4,
       cache: { enabled: true, dir: undefined },
-      development: { optimize: false, includeDebug: true, static: false, stamp: false },
+      development: { optimize: false, includeDebug: true, static: true, stamp: false },
       production: { optimize: true, includeDebug: false, static: true, stamp: true },
       crossCompile: { platforms: DEFAULT_PLATFORMS, ignore: [] },
     });

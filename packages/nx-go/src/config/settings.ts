@@ -25,7 +25,7 @@ export interface ModeSettings {
   optimize: boolean;
   /** false strips the symbol table and DWARF (`-ldflags=-s -w`). */
   includeDebug: boolean;
-  /** true forces `CGO_ENABLED=0`, so the binary links statically. */
+  /** true sets `CGO_ENABLED=0` (the default in both modes); false turns cgo on, and hashes the C toolchain. */
   static: boolean;
   /** Stamp main.Version/BuildTime/GitCommit from git; every commit then rebuilds (see the README's trade-off). */
   stamp: boolean;
@@ -151,7 +151,8 @@ export function parseServerSettings(file: string | null, text: string | null): S
     maxParallel: b.defaults?.max_parallel ?? 4,
     cache: { enabled: b.cache?.enabled ?? true, dir: b.cache?.dir },
     // The seed's documented values are the defaults.
-    development: mode(b.development, { optimize: false, includeDebug: true, static: false, stamp: false }),
+    // Development builds are static too: cgo would make the binary depend on an unhashed C toolchain.
+    development: mode(b.development, { optimize: false, includeDebug: true, static: true, stamp: false }),
     production: mode(b.production, { optimize: true, includeDebug: false, static: true, stamp: true }),
     crossCompile: {
       platforms: (b.cross_compile?.platforms?.map(parsePlatform)) ?? DEFAULT_PLATFORMS,

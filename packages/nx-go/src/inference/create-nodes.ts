@@ -4,9 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
-import { makeWorker } from '../plan/build';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
-import { codeFingerprint, InferenceMemo } from './memo';
+import { flagFiles, makeWorker } from '../plan/build';
+import { replacedModules, type DiskScope } from '../plan/disk-inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, type SourceSettings } from '../plan/inputs';
+import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
 
 export interface GoPluginOptions {
@@ -36,6 +37,8 @@ export function isSkippedRoot(root: string): boolean {
 const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 /** The plugin's own code is part of every memo key: an edited plugin must not reuse old inference. */
 const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
+/** Part of every task's hash: the same code gives the same identity on every machine. */
+const pluginIdentity = `${pluginVersion}:${codeDigest(join(__dirname, '..'))}`;
 
 function readText(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
@@ -104,32 +107,37 @@ export async function createGoNodes(
         tags: ['go', isWorker ? 'go:worker' : 'go:library'],
         metadata: { technologies: ['go'] },
       };
-      const namedInputs = (sources: string[]) => ({
-        [SOURCES_INPUT]: sources,
+      const modules = replacedModules(root, goModText);
+      const scope = (settings?: SourceSettings, files: string[] = []): DiskScope => ({ root, ...modules, settings, flagFiles: files });
+      const namedInputs = (disk: DiskScope) => ({
+        [SOURCES_INPUT]: sourceInputs(disk.settings),
         [TEST_SOURCES_INPUT]: testSourceInputs(),
-        [CONTEXT_INPUT]: contextInputs(pluginPackage),
+        [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk }),
       });
       if (!isWorker) {
+        const disk = scope();
         return {
           ...base,
-          namedInputs: namedInputs(sourceInputs()),
-          targets: libraryTargets(root, { pluginPackage, serverConfig: serverFile }),
+          namedInputs: namedInputs(disk),
+          targets: libraryTargets(root, { pluginPackage, pluginIdentity, disk, serverConfig: serverFile }),
         };
       }
       try {
         if (serverError !== undefined) throw new Error(serverError);
         const settings = parseWorkerSettings(posix.join(root, WORKER_CONFIG_FILE), configText, server!);
         const worker = makeWorker(name, root, settings, server!, facts!);
+        const disk = scope(settings, flagFiles(root, settings));
         return {
           ...base,
-          namedInputs: namedInputs(sourceInputs(settings)),
-          targets: workerTargets(worker, { pluginPackage, vendored: facts!.vendored, serverConfig: serverFile }),
+          namedInputs: namedInputs(disk),
+          targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, vendored: facts!.vendored, serverConfig: serverFile }),
         };
       } catch (e) {
+        const disk = scope();
         return {
           ...base,
-          namedInputs: namedInputs(sourceInputs()),
-          targets: brokenWorkerTargets(root, message(e), { pluginPackage, serverConfig: serverFile }),
+          namedInputs: namedInputs(disk),
+          targets: brokenWorkerTargets(root, message(e), { pluginPackage, pluginIdentity, disk, serverConfig: serverFile }),
         };
       }
     });

@@ -67,3 +67,17 @@ export function codeFingerprint(dir: string): string {
   walk(dir);
   return hash.digest('hex').slice(0, 16);
 }
+
+/** A digest of the contents of the plugin's code files: unlike codeFingerprint, the same on every machine. */
+export function codeDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(js|ts|json)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) hash.update(`${entry.name}\n`).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}

@@ -2,7 +2,19 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
 import { planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
-import { buildInputs, CONTEXT_INPUT, goEnvRuntime, jobInput, SOURCES_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
+import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
+import {
+  buildInputs,
+  CONTEXT_INPUT,
+  externalInputs,
+  goEnvRuntime,
+  jobInput,
+  pluginRuntime,
+  SOURCES_INPUT,
+  TEST_SOURCES_INPUT,
+  WORKSPACE_GO_FILES,
+  type InputDefinition,
+} from '../plan/inputs';
 
 export const EXECUTORS = {
   build: '@tqserver/nx-go:build',
@@ -17,6 +29,10 @@ const technologies = ['go'];
 export interface ModuleContext {
   /** npm name under which the plugin is installed, for externalDependencies; null when loaded from source. */
   pluginPackage: string | null;
+  /** The plugin's version and code digest. */
+  pluginIdentity: string;
+  /** What the module's Go commands read that Nx cannot see. */
+  disk: DiskScope;
   /** Workspace-relative path of server.yaml, so executors read run-time settings (the timeout) from the same file. */
   serverConfig: string;
 }
@@ -52,6 +68,27 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
   };
 }
 
+/**
+ * `go mod vendor` copies the packages that the module's code and tests import, from the module cache
+ * (fixed by go.mod and go.sum) and from locally replaced modules (their sources). vendor/ is its output,
+ * so it is left out of its own inputs, gitignored or not.
+ */
+function vendorInputs(ctx: ModuleContext): InputDefinition[] {
+  return [
+    '{projectRoot}/**/*.go',
+    '{projectRoot}/go.mod',
+    '{projectRoot}/go.sum',
+    '!{projectRoot}/vendor/**',
+    '!{projectRoot}/**/testdata/**',
+    `^${SOURCES_INPUT}`,
+    ...WORKSPACE_GO_FILES,
+    externalInputs(ctx.pluginPackage),
+    pluginRuntime(ctx.pluginIdentity),
+    { runtime: diskDigestCommand({ ...ctx.disk, vendor: false }) },
+    goEnvRuntime(),
+  ];
+}
+
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
 function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
   const goInputs = [CONTEXT_INPUT, goEnvRuntime()];
@@ -82,8 +119,9 @@ function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetC
     vendor: {
       executor: EXECUTORS.vendor,
       cache: true,
-      inputs: [`{projectRoot}/go.mod`, `{projectRoot}/go.sum`, ...goInputs],
-      outputs: [`{projectRoot}/vendor`],
+      inputs: vendorInputs(ctx),
+      // --tidy rewrites go.mod and go.sum: a cache restore must bring them back with vendor/.
+      outputs: [`{projectRoot}/vendor`, `{projectRoot}/go.mod`, `{projectRoot}/go.sum`],
       options: { ...options, tidy: false, verify: false },
       metadata: { technologies, description: `Copy dependencies into ${root}/vendor: go mod vendor` },
     },

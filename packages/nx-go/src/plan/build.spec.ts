@@ -2,7 +2,7 @@
 
 import { posix } from 'node:path';
 import { parseServerSettings, parseWorkerSettings, type Platform } from '../config/settings';
-import { describeJob, modeOf, outputPath, planBuild, platforms, type BuildKind, type Worker } from './build';
+import { describeJob, flagFiles, modeOf, outputPath, planBuild, platforms, type BuildKind, type Worker } from './build';
 
 const SEED_SERVER = `
 build:
@@ -34,7 +34,8 @@ describe('planBuild with the seed defaults', () => {
     expect(planBuild(worker, BUILD)).toEqual({
       cwd: 'workers/api',
       exec: ['go', 'build', '-buildvcs=false', '-gcflags=all=-N -l', '-o', '{{.Output}}', './src'],
-      env: {},
+      // cgo is off unless asked for: a cgo binary depends on the C toolchain.
+      env: { CGO_ENABLED: '0' },
       output: 'workers/api/bin/api',
       stamp: false,
       validate: false,
@@ -108,16 +109,17 @@ describe('planBuild modes from server.yaml', () => {
       'build:\n  development: { optimize: false, include_debug: false }\n',
       BUILD,
       ['-buildvcs=false', '-gcflags=all=-N -l', '-ldflags=-s -w'],
-      {},
+      { CGO_ENABLED: '0' },
     ],
-    ['dev with optimize: true has no gcflags', 'build:\n  development: { optimize: true }\n', BUILD, ['-buildvcs=false'], {}],
+    ['dev with optimize: true has no gcflags', 'build:\n  development: { optimize: true }\n', BUILD, ['-buildvcs=false'], { CGO_ENABLED: '0' }],
     ['dev with static: true disables cgo', 'build:\n  development: { static: true }\n', BUILD, ['-buildvcs=false', '-gcflags=all=-N -l'], { CGO_ENABLED: '0' }],
+    ['dev with static: false turns cgo on', 'build:\n  development: { static: false }\n', BUILD, ['-buildvcs=false', '-gcflags=all=-N -l'], { CGO_ENABLED: '1' }],
     [
       'prod with optimize: false and include_debug: true',
       'build:\n  production: { optimize: false, include_debug: true, static: false }\n',
       PROD,
       ['-buildvcs=false', '-trimpath', '-tags=production', '-gcflags=all=-N -l', `-ldflags=${STAMPS}`],
-      {},
+      { CGO_ENABLED: '1' },
     ],
   ])('%s', (_label, server, kind, flags, env) => {
     const job = planBuild(makeWorker(null, { server }), kind);
@@ -193,7 +195,8 @@ describe('planBuild with worker flags', () => {
 
 describe('planBuild environment', () => {
   it.each<[string, string, BuildKind, Record<string, string>]>([
-    ['worker env on a dev build', '  env: { GOFLAGS: -mod=mod, GOOS: linux }\n', BUILD, { GOFLAGS: '-mod=mod', GOOS: 'linux' }],
+    ['worker env on a dev build', '  env: { GOFLAGS: -mod=mod, GOOS: linux }\n', BUILD, { CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOOS: 'linux' }],
+    ['worker env turns cgo on for a dev build', '  env: { CGO_ENABLED: "1" }\n', BUILD, { CGO_ENABLED: '1' }],
     ['worker env overrides static CGO_ENABLED', '  env: { CGO_ENABLED: "1" }\n', PROD, { CGO_ENABLED: '1' }],
     ['worker env beside static CGO_ENABLED', '  env: { GOAMD64: v3 }\n', PROD, { CGO_ENABLED: '0', GOAMD64: 'v3' }],
     ['cross platform overrides worker GOOS/GOARCH', '  env: { GOOS: plan9, GOARCH: "386", GOAMD64: v3 }\n', cross('linux', 'arm64'), { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm64', GOAMD64: 'v3' }],
@@ -258,7 +261,7 @@ describe('planBuild with a build command', () => {
     expect(planBuild(w, BUILD)).toEqual({
       cwd: 'workers/api',
       shell: 'go build -o bin/api src/*.go',
-      env: { GOOS: 'linux' },
+      env: { CGO_ENABLED: '0', GOOS: 'linux' },
       output: 'workers/api/bin/api',
       stamp: false,
       validate: false,
@@ -343,7 +346,7 @@ describe('outputPath', () => {
 
 describe('describeJob', () => {
   it('prints the development command line with the output filled in', () => {
-    expect(describeJob(planBuild(makeWorker(), BUILD))).toBe("(in workers/api) go build -buildvcs=false '-gcflags=all=-N -l' -o workers/api/bin/api ./src");
+    expect(describeJob(planBuild(makeWorker(), BUILD))).toBe("(in workers/api) CGO_ENABLED=0 go build -buildvcs=false '-gcflags=all=-N -l' -o workers/api/bin/api ./src");
   });
 
   it('prints the environment first, and quotes what a shell would split', () => {
@@ -355,7 +358,7 @@ describe('describeJob', () => {
 
   it('prints a shell command as written', () => {
     const job = planBuild(makeWorker('  command: "go build -o bin/api src/*.go"\n  env: { NAME: "a b" }\n'), BUILD);
-    expect(describeJob(job)).toBe("(in workers/api) NAME='a b' go build -o bin/api src/*.go");
+    expect(describeJob(job)).toBe("(in workers/api) CGO_ENABLED=0 NAME='a b' go build -o bin/api src/*.go");
   });
 
   it.each([
@@ -365,5 +368,28 @@ describe('describeJob', () => {
     ['a plain word', 'plain-word_1.2/x', 'plain-word_1.2/x'],
   ])('quotes %s', (_label, value, shown) => {
     expect(describeJob({ cwd: 'w', exec: ['go', 'build', value], env: {}, output: 'o' })).toBe(`(in w) go build ${shown}`);
+  });
+});
+
+describe('flagFiles', () => {
+  const settings = (flags: string[], dir = '.') => ({ flags, dir, file: 'workers/api/config.yaml' });
+  it.each<[string[], string, string[]]>([
+    [['-pgo=cpu.pgo'], '.', ['workers/api/cpu.pgo']],
+    [['-pgo', 'prof/cpu.pgo'], 'src', ['workers/api/src/prof/cpu.pgo']],
+    [['-pgo=auto'], '.', []],
+    [['-pgo=off'], '.', []],
+    [['-modfile=alt.mod'], '.', ['workers/api/alt.mod', 'workers/api/alt.sum']],
+    [['-trimpath'], '.', []],
+  ])('%j in dir %s names %j', (flags, dir, files) => {
+    expect(flagFiles('workers/api', settings(flags, dir))).toEqual(files);
+  });
+
+  it.each([
+    [['-overlay=overlay.json'], 'workers/api/config.yaml: build.flags: -overlay is not supported: the files an overlay substitutes'],
+    [['-C', 'src'], 'workers/api/config.yaml: build.flags: -C is not supported: it moves the build out of the planned directory; set build.dir instead'],
+    [['-pgo=/tmp/cpu.pgo'], 'names a file outside the workspace, which Nx cannot hash'],
+    [['-modfile=../../../alt.mod'], 'names a file outside the workspace, which Nx cannot hash'],
+  ])('refuses %j', (flags, message) => {
+    expect(() => flagFiles('workers/api', settings(flags))).toThrow(message);
   });
 });

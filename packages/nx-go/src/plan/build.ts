@@ -44,13 +44,49 @@ export interface BuildJob {
   stamp: boolean;
   /** Run `<binary> --version` afterwards: true, false, or 'auto' (when main declares Version). */
   validate: boolean | 'auto';
+  /** Workspace-relative files that flags name (-pgo=, -modfile=): inputs beyond the module's sources. */
+  files?: string[];
 }
 
 /** Go's names for the environment variables that change what `go build` produces. */
 export const BINARY_ENV_VARS = [
   'GOOS', 'GOARCH', 'GOAMD64', 'GOARM', 'GOARM64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64', 'GOWASM',
-  'CGO_ENABLED', 'GOFLAGS', 'GOEXPERIMENT', 'CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS',
+  'CGO_ENABLED', 'GOFLAGS', 'GOEXPERIMENT', 'GOFIPS140', 'CC', 'CXX', 'FC', 'AR', 'PKG_CONFIG', 'GCCGO',
+  'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS',
 ] as const;
+
+/**
+ * Flags that name files `go build` reads, relative to its working directory: their contents change the
+ * binary, so they are inputs. -overlay and -C are refused: an overlay's replacement files are named
+ * inside its JSON, and -C moves the build away from the planned directory (use build.dir).
+ */
+const FILE_FLAGS: Record<string, (value: string) => string[]> = {
+  pgo: (v) => (v === 'auto' || v === 'off' || v === '' ? [] : [v]),
+  modfile: (v) => [v, v.replace(/\.mod$/, '') + '.sum'],
+};
+const REFUSED_FLAGS: Record<string, string> = {
+  overlay: 'the files an overlay substitutes are named inside its JSON and cannot be hashed; generate them into the worker instead',
+  C: 'it moves the build out of the planned directory; set build.dir instead',
+};
+
+/** Workspace-relative files named by the worker's flags (-pgo=, -modfile=); throws for refused or escaping ones. */
+export function flagFiles(root: string, settings: Pick<WorkerSettings, 'flags' | 'dir' | 'file'>): string[] {
+  const files: string[] = [];
+  for (const flag of parseFlags(settings.flags)) {
+    const where = settings.file ?? `${root}/config.yaml`;
+    if (flag.name in REFUSED_FLAGS) {
+      throw new Error(`${where}: build.flags: -${flag.name} is not supported: ${REFUSED_FLAGS[flag.name]}`);
+    }
+    for (const f of FILE_FLAGS[flag.name]?.(flag.value ?? '') ?? []) {
+      const file = posix.normalize(posix.join(root, settings.dir, f));
+      if (posix.isAbsolute(f) || file === '..' || file.startsWith('../')) {
+        throw new Error(`${where}: build.flags: -${flag.name}=${f} names a file outside the workspace, which Nx cannot hash; expected a path inside the workspace`);
+      }
+      files.push(file);
+    }
+  }
+  return files;
+}
 
 const STAMP_LDFLAGS = '-X main.Version={{.Version}} -X main.BuildTime={{.BuildTime}} -X main.GitCommit={{.GitCommit}}';
 
@@ -129,8 +165,9 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
   const cwd = posix.normalize(posix.join(worker.root, settings.dir)).replace(/(.)\/$/, '$1');
   const output = outputPath(worker, kind);
 
-  const env: Record<string, string> = {};
-  if (mode.static) env.CGO_ENABLED = '0';
+  // cgo is always decided here, never inherited: a cgo binary depends on the C toolchain and libc, which
+  // only a cgo build hashes (cgoToolchainRuntime), so static builds are the default in every mode.
+  const env: Record<string, string> = { CGO_ENABLED: mode.static ? '0' : '1' };
   Object.assign(env, settings.env);
   if (kind.target === 'cross-compile') {
     env.GOOS = kind.platform.goos;
@@ -145,6 +182,7 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
     return { cwd, shell: settings.command, env, output, stamp: false, validate: false };
   }
 
+  const files = flagFiles(worker.root, settings);
   const user = parseFlags(settings.flags);
   const layers: ParsedFlag[][] = [modeFlags(kind, mode), user];
   if (stamp) layers.push([{ name: 'ldflags', value: STAMP_LDFLAGS }]);
@@ -158,6 +196,7 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
     output,
     stamp,
     validate,
+    ...(files.length ? { files } : {}),
   };
 }
 

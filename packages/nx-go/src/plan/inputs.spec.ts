@@ -16,11 +16,17 @@ import {
   WORKSPACE_PATH_RUNTIME,
   CONTEXT_INPUT,
   contextInputs,
+  CGO_TOOLCHAIN_RUNTIME,
+  GO_READ_PATTERNS,
+  pluginRuntime,
 } from './inputs';
+import { diskDigestCommand } from './disk-inputs';
+import { matchesGlob } from 'node:path';
 
-const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '**/*_test.go', '**/testdata/**', '**/*.md', 'config.yaml'];
+const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '**/*_test.go', 'config.yaml', '**/testdata/**', '**/*.md'];
 /** With explicit sources, docs are the user's call (a worker may embed them). */
 const EXCLUDED_ALWAYS = EXCLUDED_BY_DEFAULT.filter((p) => p !== '**/*.md');
+const GO_READ = GO_READ_PATTERNS.map((p) => `{projectRoot}/${p}`);
 
 describe('sourceInputs', () => {
   it('takes everything in the project but outputs, docs, tests and config.yaml by default', () => {
@@ -29,16 +35,31 @@ describe('sourceInputs', () => {
     expect(sourceInputs({ sources: undefined, exclude: [] })).toEqual(expected);
   });
 
-  it('takes the worker sources plus go.mod, go.sum and vendor, minus the worker excludes (docs included when listed)', () => {
+  it('takes the worker sources plus every file go build reads and vendor, minus the worker excludes (docs included when listed)', () => {
     expect(sourceInputs({ sources: ['src/**/*.go', 'assets/**'], exclude: ['src/gen/**'] })).toEqual([
       '{projectRoot}/src/**/*.go',
       '{projectRoot}/assets/**',
-      '{projectRoot}/go.mod',
-      '{projectRoot}/go.sum',
+      ...GO_READ,
       '{projectRoot}/vendor/**/*',
       ...EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`),
       '!{projectRoot}/src/gen/**',
     ]);
+  });
+
+  it.each([
+    ['a cgo source', 'gen/bridge.c'],
+    ['a C header', 'gen/bridge.h'],
+    ['an assembly file', 'internal/asm_amd64.s'],
+    ['a .syso object', 'rsrc_windows_amd64.syso'],
+    ['the PGO profile', 'src/default.pgo'],
+    ['a go.work inside the worker', 'go.work'],
+    ['a Go file outside the listed sources', 'internal/db/db.go'],
+  ])('keeps %s in the hash when sources names only src/**/*.go', (_label, file) => {
+    const inputs = sourceInputs({ sources: ['src/**/*.go'], exclude: [] });
+    const positives = inputs.filter((i) => !i.startsWith('!')).map((i) => i.replace('{projectRoot}/', ''));
+    const negatives = inputs.filter((i) => i.startsWith('!')).map((i) => i.replace('!{projectRoot}/', ''));
+    expect(positives.some((g) => matchesGlob(file, g))).toBe(true);
+    expect(negatives.some((g) => matchesGlob(file, g))).toBe(false);
   });
 
   it('lists no glob twice when the seed example names go.mod, go.sum and the test excludes itself', () => {
@@ -48,9 +69,18 @@ describe('sourceInputs', () => {
       '{projectRoot}/src/**/*.go',
       '{projectRoot}/go.mod',
       '{projectRoot}/go.sum',
+      ...GO_READ.filter((g) => !/go\.(mod|sum)$/.test(g)),
       '{projectRoot}/vendor/**/*',
     ]);
     expect(inputs.filter((i) => i.startsWith('!'))).toEqual(EXCLUDED_ALWAYS.map((p) => `!{projectRoot}/${p}`));
+  });
+
+  it.each([
+    ['config.yaml', ['src/**', 'config.yaml'], '!{projectRoot}/config.yaml'],
+    ['a file under testdata/', ['src/**', 'src/testdata/banner.txt'], '!{projectRoot}/**/testdata/**'],
+  ])('lifts the exclusion of %s when sources names it, so an embedded one can be hashed', (_label, sources, lifted) => {
+    expect(sourceInputs({ sources, exclude: [] })).not.toContain(lifted);
+    expect(sourceInputs({ sources: ['src/**'], exclude: [] })).toContain(lifted);
   });
 
   it.each([
@@ -143,12 +173,27 @@ describe('buildInputs', () => {
       SOURCES_INPUT,
       `^${SOURCES_INPUT}`,
       CONTEXT_INPUT,
-      goEnvRuntime({}, ['GOROOT', 'GOMODCACHE']),
+      // CGO_ENABLED is pinned by the plan, so the shell's value does not matter.
+      goEnvRuntime({ CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE']),
       WORKSPACE_PATH_RUNTIME,
     ]);
-    // go.work and the plugin's version, once per project.
-    expect(contextInputs('@tqserver/nx-go')).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
-    expect(contextInputs(null)).toEqual([...WORKSPACE_GO_FILES, { externalDependencies: [] }]);
+    // go.work, the plugin's version and identity, and the files Nx cannot see, once per project.
+    const disk = { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    expect(contextInputs({ pluginPackage: '@tqserver/nx-go', pluginIdentity: '1.0.0:abc', disk })).toEqual([
+      '{workspaceRoot}/go.work',
+      '{workspaceRoot}/go.work.sum',
+      { externalDependencies: ['@tqserver/nx-go'] },
+      { runtime: 'echo @tqserver/nx-go 1.0.0:abc' },
+      { runtime: diskDigestCommand(disk) },
+    ]);
+    // Loaded from source or through PnP: no package to name, and the identity still invalidates.
+    expect(contextInputs({ pluginPackage: null, pluginIdentity: '1.0.0:abc', disk })).toEqual([
+      ...WORKSPACE_GO_FILES,
+      { externalDependencies: [] },
+      pluginRuntime('1.0.0:abc'),
+      { runtime: diskDigestCommand(disk) },
+    ]);
+    expect(buildInputs(job)).not.toContainEqual(CGO_TOOLCHAIN_RUNTIME);
     expect(runtimes(buildInputs(job))).not.toContain(STAMP_COMMAND);
   });
 
@@ -185,6 +230,18 @@ describe('buildInputs', () => {
     const job: BuildJob = { cwd: 'w', shell: 'make', env: {}, output: 'w/bin/w', stamp: false, validate: false };
     expect(runtimes(buildInputs(job)).filter((r) => r === STAMP_COMMAND)).toHaveLength(0);
     expect(runtimes(buildInputs({ ...job, stamp: true })).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
+  });
+
+  it('hashes the C toolchain for a cgo build only', () => {
+    const cgo = parseWorkerSettings('w/config.yaml', 'build:\n  env: { CGO_ENABLED: "1" }\n', server);
+    expect(buildInputs(planBuild({ ...worker, settings: cgo }, { target: 'build' }))).toContainEqual(CGO_TOOLCHAIN_RUNTIME);
+    expect(buildInputs(planBuild(worker, { target: 'build' }))).not.toContainEqual(CGO_TOOLCHAIN_RUNTIME);
+  });
+
+  it('hashes the files that -pgo= and -modfile= name, relative to the build directory', () => {
+    const settings = parseWorkerSettings('workers/api/config.yaml', 'build:\n  dir: src\n  flags: ["-pgo=prof/cpu.pgo", "-modfile=../alt.mod"]\n', server);
+    const inputs = buildInputs(planBuild({ ...worker, settings }, PROD));
+    expect(inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/workers/api/src/prof/cpu.pgo', '{workspaceRoot}/workers/api/alt.mod', '{workspaceRoot}/workers/api/alt.sum']));
   });
 
   it('names the test input distinctly from the sources input', () => {

@@ -3,6 +3,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { WorkerSettings } from '../config/settings';
 import { createHash } from 'node:crypto';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
+import { diskDigestCommand, type DiskScope } from './disk-inputs';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -23,25 +24,49 @@ export const STAMP_COMMAND =
 
 const root = (p: string) => `{projectRoot}/${p}`;
 
-/** Never part of what a binary is made from: tests and the plugin's own output directories. */
-const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*_test.go', '**/testdata/**'];
+/** Never part of what a binary is made from: the plugin's own output directories and tests. */
+const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*_test.go'];
 
 /** Left out only when `sources` is not given; a worker that embeds docs lists them in `sources`. */
 const DEFAULT_EXCLUDED = ['**/*.md'];
 
-/** Module files and vendored code change a binary whatever `sources` says. */
-const ALWAYS_INCLUDED = ['go.mod', 'go.sum', 'vendor/**/*'];
+/**
+ * Every kind of file `go build` reads from a module: Go, cgo, assembly and SWIG sources, .syso objects,
+ * the default PGO profile and the module and workspace files. They change a binary whatever `sources`
+ * says, so `sources` can add files (embedded assets) but never drop these.
+ */
+export const GO_READ_PATTERNS = [
+  '**/*.go',
+  '**/*.{c,cc,cpp,cxx,h,hh,hpp,hxx,m,s,S,sx,f,F,for,f90,swig,swigcxx,syso}',
+  '**/default.pgo',
+  'go.mod',
+  'go.sum',
+  'go.work',
+  'go.work.sum',
+];
+/** Vendored code is read instead of the module cache once vendor/modules.txt exists. */
+const VENDOR = 'vendor/**/*';
 
-export function sourceInputs(settings?: Pick<WorkerSettings, 'sources' | 'exclude'>): string[] {
-  const positive = settings?.sources ? [...settings.sources, ...ALWAYS_INCLUDED] : ['**/*'];
-  const negative = [
-    ...ALWAYS_EXCLUDED,
-    ...(settings?.sources ? [] : DEFAULT_EXCLUDED),
-    // The build section is hashed through the planned job; the rest of config.yaml is runtime config.
-    'config.yaml',
-    ...(settings?.exclude ?? []),
+/** The worker's own source choices, as far as they decide what is hashed. */
+export type SourceSettings = Pick<WorkerSettings, 'sources' | 'exclude'>;
+
+/**
+ * Exclusions that an explicit `sources` entry can lift, because a binary may embed such a file:
+ * config.yaml (its build section is hashed through the planned job, the rest is runtime config) and
+ * testdata/. Outputs and tests can never be inputs.
+ */
+function negatives(settings?: SourceSettings): string[] {
+  const explicit = settings?.sources ?? [];
+  const liftable = [
+    ...(explicit.includes('config.yaml') ? [] : ['config.yaml']),
+    ...(explicit.some((s) => s.split('/').includes('testdata')) ? [] : ['**/testdata/**']),
   ];
-  return [...new Set(positive)].map(root).concat([...new Set(negative)].map((p) => `!${root(p)}`));
+  return [...new Set([...ALWAYS_EXCLUDED, ...liftable, ...(settings?.sources ? [] : DEFAULT_EXCLUDED), ...(settings?.exclude ?? [])])];
+}
+
+export function sourceInputs(settings?: SourceSettings): string[] {
+  const positive = settings?.sources ? [...settings.sources, ...GO_READ_PATTERNS, VENDOR] : ['**/*'];
+  return [...new Set(positive)].map(root).concat(negatives(settings).map((p) => `!${root(p)}`));
 }
 
 export function testSourceInputs(): string[] {
@@ -55,11 +80,28 @@ export function goEnvRuntime(pinned: Record<string, string> = {}, extra: readonl
   return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
 }
 
+/**
+ * A cgo binary links the C toolchain's runtime and the system libc, which `go env` cannot see: their
+ * versions are hashed, so runners on different images never swap cgo binaries. (System headers and
+ * libraries found through pkg-config are not hashed; keep cgo builds on one image per cache.)
+ */
+export const CGO_TOOLCHAIN_RUNTIME: InputDefinition = {
+  runtime: 'cc=$(go env CC 2>/dev/null); "${cc:-cc}" --version 2>&1 | head -n 1; ldd --version 2>&1 | head -n 1; echo "PKG_CONFIG_PATH=${PKG_CONFIG_PATH-}"',
+};
+
 export const WORKSPACE_GO_FILES = ['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum'];
 
 export function externalInputs(pluginPackage: string | null): InputDefinition {
   // Only the plugin's own version (which decides argv) may invalidate a Go build, never unrelated npm changes.
   return { externalDependencies: pluginPackage ? [pluginPackage] : [] };
+}
+
+/**
+ * The plugin's identity: its version and a digest of its code. Through externalDependencies Nx sees the
+ * version only when the plugin sits in node_modules; this covers Yarn PnP and a plugin loaded from source.
+ */
+export function pluginRuntime(identity: string): InputDefinition {
+  return { runtime: `echo @tqserver/nx-go ${identity}` };
 }
 
 /**
@@ -73,14 +115,22 @@ export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
 }
 
 /**
- * Named input for what every Go task of a project shares: go.work and the plugin's version. Named
+ * Named input for what every Go task of a project shares: go.work, the plugin's identity and the digest
+ * of the files Go reads that Nx cannot see (gitignored, or outside the workspace). Named
  * once per project rather than repeated in every target, since inferred configuration is sent
  * between processes and cached on every graph computation.
  */
 export const CONTEXT_INPUT = 'go-context';
 
-export function contextInputs(pluginPackage: string | null): InputDefinition[] {
-  return [...WORKSPACE_GO_FILES, externalInputs(pluginPackage)];
+/** What every Go command of a project reads beyond its sources, git-visible or not (see disk-inputs). */
+export interface ProjectContext {
+  pluginPackage: string | null;
+  pluginIdentity: string;
+  disk: DiskScope;
+}
+
+export function contextInputs(ctx: ProjectContext): InputDefinition[] {
+  return [...WORKSPACE_GO_FILES, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity), { runtime: diskDigestCommand(ctx.disk) }];
 }
 
 export function buildInputs(job: BuildJob): InputDefinition[] {
@@ -89,8 +139,10 @@ export function buildInputs(job: BuildJob): InputDefinition[] {
     SOURCES_INPUT,
     `^${SOURCES_INPUT}`,
     CONTEXT_INPUT,
+    ...(job.files ?? []).map((f) => `{workspaceRoot}/${f}`),
     goEnvRuntime(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
   ];
+  if (job.env.CGO_ENABLED !== '0') inputs.push(CGO_TOOLCHAIN_RUNTIME);
   if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
   if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
   return inputs;

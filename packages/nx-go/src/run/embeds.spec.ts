@@ -2,8 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { sourceInputs } from '../plan/inputs';
-import { embedPatterns, unhashedEmbeds } from './embeds';
+import { embedPatterns, gitIgnoredFiles, unhashedEmbeds } from './embeds';
 
 describe('embedPatterns', () => {
   it.each([
@@ -12,6 +13,9 @@ describe('embedPatterns', () => {
     ['//go:embed all:static\nvar s embed.FS', ['all:static']],
     ['// go:embed not-a-directive.txt\n', []],
     ['x := "//go:embed inside a string"', []],
+    // gofmt indents the directive inside a var block.
+    ['var (\n\t//go:embed HELP.md\n\thelp string\n)', ['HELP.md']],
+    ['var (\n    //go:embed a.txt\n    a string\n)', ['a.txt']],
   ])('%j -> %j', (src, expected) => {
     expect(embedPatterns(src)).toEqual(expected);
   });
@@ -38,7 +42,7 @@ describe('unhashedEmbeds', () => {
     write('workers/api/src/main.go', 'package main\n\nimport _ "embed"\n\n//go:embed HELP.md\nvar help string\n');
     write('workers/api/src/HELP.md', '# help\n');
     expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs() }])).toEqual([
-      'workers/api/src/main.go embeds workers/api/src/HELP.md, which is not among the build\'s inputs; add it to build.sources so that editing it rebuilds the binary',
+      'workers/api/src/main.go embeds workers/api/src/HELP.md, which is not among the build\'s inputs; add "src/HELP.md" to build.sources so that editing it rebuilds the binary',
     ]);
   });
 
@@ -48,5 +52,51 @@ describe('unhashedEmbeds', () => {
     const inputs = sourceInputs({ sources: ['src/**/*.go'], exclude: [] });
     expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs }])).toHaveLength(1);
     expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs({ sources: ['src/**/*'], exclude: [] }) }])).toEqual([]);
+  });
+
+  it.each([
+    ['config.yaml at the worker root', 'config.yaml', '../config.yaml', 'config.yaml'],
+    ['a file under testdata/', 'src/testdata/banner.txt', 'testdata/banner.txt', 'src/testdata/banner.txt'],
+  ])('gives advice that works for %s: listing it in sources hashes it', (_label, rel, pattern, listed) => {
+    // An embed may not use "..", so the embedder sits where the file is reachable.
+    const embedder = rel === 'config.yaml' ? 'workers/api/embed.go' : 'workers/api/src/main.go';
+    rmSync(join(ws, 'workers/api/src/main.go'));
+    write(embedder, `package main\n\nimport _ "embed"\n\n//go:embed ${pattern.replace('../', '')}\nvar b string\n`);
+    write(`workers/api/${rel}`, 'x\n');
+    const before = unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs({ sources: ['**/*.go'], exclude: [] }) }]);
+    expect(before).toEqual([expect.stringContaining(`add ${JSON.stringify(listed)} to build.sources`)]);
+    expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs({ sources: ['**/*.go', listed], exclude: [] }) }])).toEqual([]);
+  });
+
+  it('tells the worker to move an embedded file out of its output directories', () => {
+    write('workers/api/main.go', 'package main\n\nimport "embed"\n\n//go:embed dist\nvar ui embed.FS\n');
+    write('workers/api/dist/index.html', 'x\n');
+    expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs() }])).toEqual([
+      expect.stringContaining('workers/api/dist/index.html, which is not among the build\'s inputs; move it out of dist/'),
+    ]);
+  });
+
+  describe('with git', () => {
+    const disk = (sources?: string[]) => ({ root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [], settings: sources ? { sources, exclude: [] } : undefined });
+    beforeEach(() => {
+      execFileSync('git', ['init', '-q'], { cwd: ws });
+      write('.gitignore', 'webui/\n');
+      write('workers/api/src/main.go', 'package main\n\nimport "embed"\n\nvar (\n\t//go:embed webui\n\tui embed.FS\n)\n');
+      write('workers/api/src/webui/index.html', '<h1>\n');
+    });
+
+    it('refuses a gitignored embedded file that no sources entry names, and accepts it once listed', () => {
+      const inputs = sourceInputs();
+      expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs }], gitIgnoredFiles(ws, disk()))).toEqual([
+          'workers/api/src/main.go embeds workers/api/src/webui/index.html, which git ignores, so Nx cannot hash it; list it in build.sources (for example "src/webui/**") and the plugin hashes it from disk',
+      ]);
+      const listed = { sources: ['src/**/*.go', 'src/webui/**'], exclude: [] };
+      expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs(listed) }], gitIgnoredFiles(ws, disk(listed.sources)))).toEqual([]);
+    });
+
+    it('accepts an embedded file that git tracks', () => {
+      write('.gitignore', '');
+      expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs() }], gitIgnoredFiles(ws, disk()))).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,9 @@
 // Guards the hash against //go:embed: every file a binary embeds must be among the files its task hashes.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import fg from 'fast-glob';
+import { ignoredFileSpecs, type DiskScope } from '../plan/disk-inputs';
 
 export interface HashedModule {
   /** Workspace-relative module root. */
@@ -10,10 +12,10 @@ export interface HashedModule {
   inputs: string[];
 }
 
-/** The patterns of every //go:embed directive in a Go source text, unquoted. */
+/** The patterns of every //go:embed directive in a Go source text, unquoted. gofmt indents it inside var ( … ). */
 export function embedPatterns(source: string): string[] {
   const out: string[] = [];
-  for (const m of source.matchAll(/^\/\/go:embed\s+(.+)$/gm)) {
+  for (const m of source.matchAll(/^[ \t]*\/\/go:embed[ \t]+(.+)$/gm)) {
     for (const p of m[1].matchAll(/"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g)) out.push(p[1] ?? p[2] ?? p[3]);
   }
   return out;
@@ -25,23 +27,55 @@ function toGlob(root: string, input: string): string {
   return input.replace('{projectRoot}', root === '.' ? '' : root).replace(/^\//, '');
 }
 
+/** What git can tell about files Nx does not see: which are ignored, and which ignored ones the plugin digests itself. */
+export interface IgnoredFiles {
+  ignored(files: string[]): Set<string>;
+  digested: Set<string>;
+}
+
+function git(workspaceRoot: string, args: string[], input?: string): string[] | undefined {
+  const r = spawnSync('git', args, { cwd: workspaceRoot, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // check-ignore exits 1 when nothing is ignored; anything else but 0 means git could not tell.
+  if (r.status !== 0 && !(args[0] === 'check-ignore' && r.status === 1)) return undefined;
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** Asks git, from the workspace root; outside a git work tree nothing counts as ignored. */
+export function gitIgnoredFiles(workspaceRoot: string, disk: DiskScope): IgnoredFiles {
+  return {
+    ignored: (files) => new Set(files.length ? git(workspaceRoot, ['check-ignore', '--stdin'], files.join('\n') + '\n') ?? [] : []),
+    digested: new Set(git(workspaceRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(disk)]) ?? []),
+  };
+}
+
+/** Advice that works for an embedded file that the module's inputs leave out, by why they leave it out. */
+function advice(mod: HashedModule, embedded: string, isWorker: boolean): string {
+  const rel = mod.root === '.' ? embedded : embedded.slice(mod.root.length + 1);
+  if (/^(bin|dist)\//.test(rel)) {
+    return `move it out of ${rel.split('/')[0]}/: the plugin writes binaries there and never hashes that directory`;
+  }
+  if (!isWorker) return 'a library has no build.sources: keep embedded files beside the Go files, not in docs or testdata';
+  return `add ${JSON.stringify(rel)} to build.sources so that editing it rebuilds the binary`;
+}
+
 /**
- * Lists `embedder -> embedded` pairs whose embedded file the module's inputs leave out (a doc
- * excluded by default, or a file outside `build.sources`): such a change would not miss the cache.
+ * Lists `embedder -> embedded` problems: an embedded file that the module's inputs leave out (a doc
+ * excluded by default, a file outside `build.sources`, config.yaml, testdata/, an output directory), or
+ * one that git ignores and the plugin does not digest. Either way a change to it would not miss the
+ * cache. The first module is the worker being built; the others are the libraries it imports.
  */
-export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[]): string[] {
+export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], git?: IgnoredFiles): string[] {
   const problems: string[] = [];
-  for (const mod of modules) {
+  const found: Array<{ mod: HashedModule; file: string; embedded: string; isWorker: boolean }> = [];
+  modules.forEach((mod, index) => {
     const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go'] });
     const embedders = goFiles
       .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
       .filter((e) => e.patterns.length > 0);
-    if (embedders.length === 0) continue;
-
+    if (embedders.length === 0) return;
     const positive = mod.inputs.filter((i) => !i.startsWith('!')).map((i) => toGlob(mod.root, i));
     const negative = mod.inputs.filter((i) => i.startsWith('!')).map((i) => toGlob(mod.root, i.slice(1)));
     const hashed = new Set(fg.sync(positive, { cwd: workspaceRoot, ignore: negative, dot: true }));
-
     for (const { file, patterns } of embedders) {
       const dir = posix.dirname(file);
       for (const pattern of patterns) {
@@ -52,10 +86,22 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[]): 
         const matches = named.flatMap((m) => (m.endsWith('/') ? fg.sync(`${m}**/*`, opts) : [m]));
         for (const embedded of matches) {
           if (!hashed.has(embedded)) {
-            problems.push(`${file} embeds ${embedded}, which is not among the build's inputs; add it to build.sources so that editing it rebuilds the binary`);
+            problems.push(`${file} embeds ${embedded}, which is not among the build's inputs; ${advice(mod, embedded, index === 0)}`);
+          } else {
+            found.push({ mod, file, embedded, isWorker: index === 0 });
           }
         }
       }
+    }
+  });
+  if (git && found.length) {
+    const ignored = git.ignored([...new Set(found.map((f) => f.embedded))]);
+    for (const { mod, file, embedded, isWorker } of found) {
+      if (!ignored.has(embedded) || git.digested.has(embedded)) continue;
+      const fix = isWorker
+        ? `list it in build.sources (for example ${JSON.stringify(posix.dirname(mod.root === '.' ? embedded : embedded.slice(mod.root.length + 1)) + '/**')}) and the plugin hashes it from disk`
+        : 'stop ignoring it in git, or embed it from the worker, where build.sources can name it';
+      problems.push(`${file} embeds ${embedded}, which git ignores, so Nx cannot hash it; ${fix}`);
     }
   }
   return problems;

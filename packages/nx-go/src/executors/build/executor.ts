@@ -3,7 +3,10 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { readWorkerFacts } from '../../config/settings';
 import { kindOf, makeWorker, planBuild } from '../../plan/build';
 import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
-import { unhashedEmbeds, type HashedModule } from '../../run/embeds';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
+import { gitIgnoredFiles, unhashedEmbeds, type HashedModule } from '../../run/embeds';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
 
@@ -62,7 +65,10 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
   if (hashed !== undefined && hashed !== (jobInput(job) as { runtime: string }).runtime) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const embeds = unhashedEmbeds(run.workspaceRoot, hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) }));
+  const goMod = existsSync(join(run.workspaceRoot, run.root, 'go.mod')) ? readFileSync(join(run.workspaceRoot, run.root, 'go.mod'), 'utf8') : '';
+  const disk: DiskScope = { root: run.root, ...replacedModules(run.root, goMod), settings: run.settings, flagFiles: job.files ?? [] };
+  const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) });
+  const embeds = unhashedEmbeds(run.workspaceRoot, modules, gitIgnoredFiles(run.workspaceRoot, disk));
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
   const result = await runBuildJob(job, {
     workspaceRoot: run.workspaceRoot,

@@ -1,0 +1,109 @@
+// Specifies the digest of files Nx cannot see, by running its shell line against a real git work tree.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { diskDigestCommand, ignoredFileSpecs, NOT_A_GIT_WORK_TREE, replacedModules, type DiskScope } from './disk-inputs';
+
+describe('replacedModules', () => {
+  it('splits local replacements into workspace roots and outside directories, and skips module paths', () => {
+    const goMod = [
+      'module example.com/api',
+      'replace (',
+      '\texample.com/shared => ../../libs/shared',
+      '\texample.com/far => ../../../elsewhere/far',
+      '\texample.com/abs => /opt/go/abs',
+      '\texample.com/fork => github.com/me/fork v1.0.0',
+      ')',
+    ].join('\n');
+    expect(replacedModules('workers/api', goMod)).toEqual({ moduleRoots: ['libs/shared'], outsideModules: ['../elsewhere/far', '/opt/go/abs'] });
+  });
+});
+
+describe('diskDigestCommand', () => {
+  let base: string;
+  let ws: string;
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(base, rel)), { recursive: true });
+    writeFileSync(join(base, rel), text);
+  };
+  const scope = (over: Partial<DiskScope> = {}): DiskScope => ({
+    root: 'workers/api',
+    ...replacedModules('workers/api', 'module a\nreplace b => ../../libs/shared\nreplace c => ../../../outside\n'),
+    flagFiles: [],
+    ...over,
+  });
+  const digest = (s: DiskScope, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('sh', ['-c', diskDigestCommand(s)], { cwd: ws, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }).stdout;
+
+  beforeEach(() => {
+    base = mkdtempSync(join(tmpdir(), 'nx-go-disk-'));
+    ws = join(base, 'ws');
+    write('ws/.gitignore', 'go.work\nvendor/\nzz_gen.go\nwebui/\n*.log\nbin/\n');
+    write('ws/workers/api/src/main.go', 'package main\n');
+    write('ws/workers/api/src/zz_gen.go', 'package main\n');
+    write('ws/workers/api/src/webui/index.html', '<h1>v1</h1>\n');
+    write('ws/workers/api/src/server.log', 'noise\n');
+    write('ws/workers/api/bin/api', 'binary\n');
+    write('ws/workers/api/vendor/modules.txt', '# example.com/x v1.0.0\n');
+    write('ws/libs/shared/zz_gen.go', 'package shared\n');
+    write('ws/go.work', 'go 1.22\n');
+    write('outside/o.go', 'package outside\n');
+    write('outside/o_test.go', 'package outside\n');
+    execFileSync('git', ['init', '-q'], { cwd: ws });
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it('lists and hashes gitignored Go files, vendor/, go.work and the listed sources, and nothing else', () => {
+    const out = digest(scope({ settings: { sources: ['src/**/*.go', 'src/webui/**'], exclude: [] } }));
+    const names = out.split('\n').filter((l) => l && !/^[0-9a-f]{40}$/.test(l));
+    expect(names).toEqual([
+      'go.work',
+      'libs/shared/zz_gen.go',
+      'workers/api/src/webui/index.html',
+      'workers/api/src/zz_gen.go',
+      'workers/api/vendor/modules.txt',
+      'module ../outside',
+      './o.go',
+      'GOWORK=',
+    ]);
+  });
+
+  it.each([
+    ['a gitignored generated Go file', 'ws/workers/api/src/zz_gen.go', true],
+    ['a gitignored generated file of a replaced library', 'ws/libs/shared/zz_gen.go', true],
+    ['a gitignored go.work', 'ws/go.work', true],
+    ['a gitignored vendored file', 'ws/workers/api/vendor/modules.txt', true],
+    ['a gitignored embedded asset that sources lists', 'ws/workers/api/src/webui/index.html', true],
+    ['a module replaced from outside the workspace', 'outside/o.go', true],
+    ['a gitignored log file', 'ws/workers/api/src/server.log', false],
+    ['the worker binary', 'ws/workers/api/bin/api', false],
+    ['a test of the outside module', 'outside/o_test.go', false],
+  ])('changes when %s changes: %s', (_label, file, changes) => {
+    const s = scope({ settings: { sources: ['src/**/*.go', 'src/webui/**'], exclude: [] } });
+    const before = digest(s);
+    write(file, 'edited\n');
+    expect(digest(s) !== before).toBe(changes);
+  });
+
+  it('leaves vendor/ out for go mod vendor, whose output it is', () => {
+    const s = scope({ vendor: false });
+    const before = digest(s);
+    write('ws/workers/api/vendor/modules.txt', 'edited\n');
+    expect(digest(s)).toBe(before);
+    expect(ignoredFileSpecs(s)).toContain(':(exclude,glob)workers/api/vendor/**');
+  });
+
+  it('hashes the file GOWORK names and says whether it is off', () => {
+    write('elsewhere.work', 'go 1.22\nuse ./x\n');
+    const on = digest(scope(), { GOWORK: join(base, 'elsewhere.work') });
+    expect(on).toContain('use ./x');
+    expect(digest(scope(), { GOWORK: 'off' })).toContain('GOWORK=off');
+    expect(digest(scope(), { GOWORK: 'off' })).not.toBe(digest(scope()));
+  });
+
+  it('says so, rather than failing hashing, outside a git work tree', () => {
+    rmSync(join(ws, '.git'), { recursive: true, force: true });
+    expect(digest(scope())).toContain(NOT_A_GIT_WORK_TREE);
+  });
+});

@@ -1,0 +1,98 @@
+// Pure: the runtime input that hashes files Go reads but Nx's own file hashing cannot see.
+import { posix } from 'node:path';
+import { isLocalReplacementPath, parseGoMod } from '../graph/go-mod';
+import type { SourceSettings } from './inputs';
+
+/**
+ * Nx hashes only the files git can see: a gitignored go.work, vendor/, generated Go file or embedded
+ * asset, and any module replaced from outside the workspace, would otherwise never reach a hash, and a
+ * change to one would be served from the cache. This scope names what a project's Go commands read.
+ */
+export interface DiskScope {
+  /** Workspace-relative project root. */
+  root: string;
+  /** Workspace-relative roots of local modules that the project's go.mod replaces into the build. */
+  moduleRoots: string[];
+  /** Replacement directories outside the workspace, relative to the workspace root (`../…`). */
+  outsideModules: string[];
+  /** The worker's `sources` and `exclude`, when it is a worker with settings. */
+  settings?: SourceSettings;
+  /** Workspace-relative files named by go build flags (-pgo, -modfile). */
+  flagFiles: string[];
+  /** false for `go mod vendor`, whose output vendor/ is. */
+  vendor?: boolean;
+}
+
+/** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS. */
+const GIT_GO_READ = ['*.go', '*.[chmsSfF]', '*.[ch][ch]', '*.[ch]pp', '*.[ch]xx', '*.sx', '*.for', '*.f90', '*.swig', '*.swigcxx', '*.syso', 'default.pgo'];
+const MODULE_FILES = ['go.mod', 'go.sum', 'go.work', 'go.work.sum'];
+
+const prefix = (root: string) => (root === '.' || root === '' ? '' : `${root}/`);
+
+/** Local `replace` directories of a go.mod, split into those inside the workspace and those outside. */
+export function replacedModules(root: string, goModText: string): Pick<DiskScope, 'moduleRoots' | 'outsideModules'> {
+  const moduleRoots: string[] = [];
+  const outsideModules: string[] = [];
+  for (const r of parseGoMod(goModText).replaces) {
+    if (!isLocalReplacementPath(r.to) || r.to.startsWith('/')) {
+      if (r.to.startsWith('/')) outsideModules.push(r.to);
+      continue;
+    }
+    const dir = posix.normalize(posix.join(root, r.to.replaceAll('\\', '/')));
+    (dir === '..' || dir.startsWith('../') ? outsideModules : moduleRoots).push(dir);
+  }
+  return { moduleRoots: [...new Set(moduleRoots)], outsideModules: [...new Set(outsideModules)] };
+}
+
+/** Directories from the project root up to the workspace root (''), where Go looks for go.work. */
+function ancestors(root: string): string[] {
+  const out = [''];
+  for (let dir = root; dir !== '.' && dir !== ''; dir = posix.dirname(dir)) out.push(dir);
+  return out;
+}
+
+/**
+ * The pathspecs of `git ls-files --others --ignored`: every Go-read file of the project and its local
+ * modules, vendor/, files that an explicit `sources` names (embedded assets) and flag files, minus
+ * outputs, tests and the worker's excludes. Only these ignored files are hashed, so a stray log or
+ * coverage file in a worker never costs a rebuild.
+ */
+export function ignoredFileSpecs(scope: DiskScope): string[] {
+  const specs: string[] = [];
+  for (const r of [scope.root, ...scope.moduleRoots]) {
+    for (const p of GIT_GO_READ) specs.push(`:(glob)${prefix(r)}**/${p}`);
+  }
+  if (scope.vendor !== false) specs.push(`:(glob)${prefix(scope.root)}vendor/**`);
+  else specs.push(`:(exclude,glob)${prefix(scope.root)}vendor/**`);
+  for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${prefix(scope.root)}${s}`);
+  for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
+  for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
+  for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
+  const explicit = scope.settings?.sources ?? [];
+  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, '**/*_test.go', '**/node_modules/**'];
+  if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
+  for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
+  for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
+  return [...new Set(specs)];
+}
+
+const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** `find` expressions for Go-read files of a module outside the workspace. */
+const FIND_GO_READ = `\\( ${[...GIT_GO_READ, ...MODULE_FILES].map((p) => `-name ${sh(p)}`).join(' -o ')} \\) ! -name '*_test.go' ! -path '*/testdata/*'`;
+
+/** Marks the digest of a workspace that is not a git work tree; the build executor refuses to run then. */
+export const NOT_A_GIT_WORK_TREE = 'nx-go:not-a-git-work-tree';
+
+/**
+ * One shell line, run by Nx at hash time from the workspace root: the names and git blob hashes of the
+ * ignored files above, of every Go-read file of modules replaced from outside the workspace (listed
+ * relative to their directory, so the checkout's location does not matter), and GOWORK's file.
+ */
+export function diskDigestCommand(scope: DiskScope): string {
+  const digest = `h() { f=$(cat); printf '%s\\n' "$f"; [ -z "$f" ] || printf '%s\\n' "$f" | git hash-object --no-filters --stdin-paths; }`;
+  const ignored = `f=$(git ls-files --others --ignored --exclude-standard -- ${ignoredFileSpecs(scope).map(sh).join(' ')} 2>/dev/null) || f=${NOT_A_GIT_WORK_TREE}; case $f in ${NOT_A_GIT_WORK_TREE}) echo "$f";; *) printf '%s\\n' "$f" | h;; esac`;
+  const outside = scope.outsideModules.map((dir) => `echo ${sh(`module ${dir}`)}; (cd ${sh(dir)} && find . -type f ${FIND_GO_READ} | LC_ALL=C sort | h) || echo missing`);
+  const gowork = `case \${GOWORK-} in ''|off) ;; *) cat -- "$GOWORK" "$GOWORK.sum" 2>/dev/null;; esac; echo "GOWORK=\${GOWORK-}"`;
+  return [digest, ignored, ...outside, gowork].join('; ');
+}
