@@ -14,10 +14,11 @@ var (
 	Version   = "dev"
 	BuildTime = "unknown"
 	GitCommit = "unknown"
-)
 
-//go:embed banner.txt
-var banner string
+	// Indented, as gofmt leaves a directive inside a var block.
+	//go:embed banner.txt
+	banner string
+)
 
 func main() {
 	version := flag.Bool("version", false, "Show version")
