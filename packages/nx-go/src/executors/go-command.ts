@@ -2,30 +2,27 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { runStep } from '../run/process';
-import { projectRun } from './project-settings';
+import { projectOf } from './project-settings';
 
 export interface GoCommandOptions {
+  /** Accepted and ignored: these targets read neither config/server.yaml nor config.yaml. */
   serverConfig?: string;
   verbose?: boolean;
 }
 
-export async function runGoSubcommands(
-  steps: string[][],
-  options: GoCommandOptions,
-  context: ExecutorContext,
-): Promise<{ success: boolean }> {
-  let run;
-  try {
-    run = projectRun(context, options.serverConfig, options.verbose);
-  } catch (e) {
-    logger.error(e instanceof Error ? e.message : String(e));
-    return { success: false };
-  }
-  const cwd = join(run.workspaceRoot, run.root);
+/**
+ * Runs `go <args>` for each step, in the inherited environment and with no timeout of ours: build.env and
+ * build.timeout are for `go build` (a GOOS or CGO_ENABLED=0 there would break host tests and -race), the
+ * `go env` runtime input already hashes what these commands inherit, and go test has its own -timeout.
+ * Reading no config file also means a broken config.yaml fails only the build targets.
+ */
+export async function runGoSubcommands(steps: string[][], options: GoCommandOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const project = projectOf(context, options.verbose);
+  const cwd = join(project.workspaceRoot, project.root);
   for (const args of steps) {
     const exec = ['go', ...args];
-    if (run.verbose) logger.info(`${run.label}: cd ${cwd} && ${exec.join(' ')}`);
-    const result = await runStep({ exec }, { cwd, env: run.settings.env, timeoutMs: run.settings.timeoutMs, label: run.label });
+    if (project.verbose) logger.info(`${project.label}: cd ${cwd} && ${exec.join(' ')}`);
+    const result = await runStep({ exec }, { cwd, env: {}, label: project.label });
     if (!result.ok) {
       logger.error(result.message);
       return { success: false };

@@ -1,30 +1,36 @@
-// What every executor needs from its context: the project's root, a label for messages, and run-time settings.
+// What every executor needs from its context: the project's root, a label for messages, and (builds only) run-time settings.
 import type { ExecutorContext } from '@nx/devkit';
 import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
 
-export interface ProjectRun {
+export interface Project {
   workspaceRoot: string;
   root: string;
   /** "api: build", the prefix of every line this task prints. */
   label: string;
   name: string;
-  settings: WorkerSettings;
-  server: ServerSettings;
   verbose: boolean;
 }
 
-/** Throws ConfigError (file:line:col) when config.yaml or server.yaml is invalid. */
-export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
+export interface ProjectRun extends Project {
+  settings: WorkerSettings;
+  server: ServerSettings;
+}
+
+/** The project as the context names it; reads no file, so it cannot fail on a broken config. */
+export function projectOf(context: ExecutorContext, verbose = false): Project {
   const name = context.projectName ?? '';
-  const root = context.projectsConfigurations.projects[name].root;
-  const server = loadServerSettings(context.root, serverConfig);
   return {
     workspaceRoot: context.root,
-    root,
+    root: context.projectsConfigurations.projects[name].root,
     name,
     label: `${name}: ${context.targetName ?? ''}`,
-    server,
-    settings: loadWorkerSettings(context.root, root, server),
     verbose: verbose || context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true',
   };
+}
+
+/** For the build targets. Throws ConfigError (file:line:col) when config.yaml or server.yaml is invalid. */
+export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
+  const project = projectOf(context, verbose);
+  const server = loadServerSettings(context.root, serverConfig);
+  return { ...project, server, settings: loadWorkerSettings(context.root, project.root, server) };
 }

@@ -98,6 +98,8 @@ function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetC
       executor: EXECUTORS.test,
       cache: true,
       inputs: [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, ...goInputs],
+      // Nx drops an output whose option is unset, so only a run with --coverprofile declares (and restores) the profile.
+      outputs: ['{projectRoot}/{options.coverprofile}'],
       options,
       metadata: { technologies, description: 'Run the module\'s Go tests: go test ./...' },
     },

@@ -304,6 +304,21 @@ describe('planBuild validation', () => {
   ])('%s', (_label, build, kind, expected) => {
     expect(planBuild(makeWorker(build), kind).validate).toBe(expected);
   });
+
+  // Validation does not depend on stamping: unstamped, the binary must still exit 0 on --version.
+  const UNSTAMPED = SEED_SERVER.replace('include_debug: true }', 'include_debug: true, stamp: true }').replace('static: true }', 'static: true, stamp: false }');
+  it.each<[string, string | null, BuildKind, boolean | 'auto']>([
+    ['prod validate: true', '  validate: true\n', PROD, true],
+    ['prod defaults to auto', null, PROD, 'auto'],
+    ['cross validate: true', '  validate: true\n', cross('linux', 'arm64'), true],
+    ['cross defaults to auto', null, cross('linux', 'arm64'), 'auto'],
+    ['prod validate: false', '  validate: false\n', PROD, false],
+    ['a stamped dev build still never validates', '  validate: true\n', BUILD, false],
+  ])('unstamped production, stamped development: %s', (_label, build, kind, expected) => {
+    const job = planBuild(makeWorker(build, { server: UNSTAMPED }), kind);
+    expect(job.stamp).toBe(kind.target === 'build');
+    expect(job.validate).toBe(expected);
+  });
 });
 
 describe('platforms', () => {

@@ -42,7 +42,10 @@ export interface BuildJob {
   output: string;
   /** Whether the Version/BuildTime/GitCommit stamps are filled in from git at run time. */
   stamp: boolean;
-  /** Run `<binary> --version` afterwards: true, false, or 'auto' (when main declares Version). */
+  /**
+   * Run `<binary> --version` before the rename: true, false, or 'auto' (when main declares Version).
+   * It must exit 0, and print the stamped version when `stamp` is on.
+   */
   validate: boolean | 'auto';
   /** Workspace-relative files that flags name (-pgo=, -modfile=): inputs beyond the module's sources. */
   files?: string[];
@@ -176,7 +179,8 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
     env.CGO_ENABLED = settings.crossCompile.cgo ? (settings.env.CGO_ENABLED ?? '1') : '0';
   }
 
-  const validate = stamp ? (settings.validate ?? 'auto') : false;
+  // Release binaries are checked whether stamped or not; the check only asks for the version when stamped.
+  const validate = kind.target === 'build' ? false : (settings.validate ?? 'auto');
 
   if (settings.command !== undefined && kind.target === 'build') {
     return { cwd, shell: settings.command, env, output, stamp: false, validate: false };

@@ -1,4 +1,4 @@
-// Runs a planned BuildJob: renders its templates, builds into a temp file, renames on success, validates the binary.
+// Runs a planned BuildJob: renders its templates, builds into a temp file, validates it, then renames it into place.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
@@ -71,29 +71,48 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   const step: Step = job.exec ? { exec: job.exec.map((a) => render(a, vars)) } : { shell: render(job.shell ?? '', vars) };
   if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
+  // A previous binary left at the output would pass for this build's when a `command` writes nothing.
+  rmSync(output, { force: true });
   try {
-    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label });
+    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp] });
     if (!result.ok) return { ok: false, message: result.message };
     // A `command` that ignores {{.Output}} writes the output itself.
-    if (existsSync(temp)) renameSync(temp, output);
-    if (!existsSync(output)) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
+    const built = existsSync(temp) ? temp : existsSync(output) ? output : undefined;
+    if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
+
+    const mainArg = job.exec?.[job.exec.length - 1];
+    const validate = job.validate === 'auto' ? mainArg !== undefined && declaresVersion(join(cwd, mainArg)) : job.validate;
+    if (validate && runsOnHost(job.env)) {
+      // Validated before the rename, so a binary that fails never reaches the output path.
+      const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, removeOnDeath: [temp] });
+      if (!checked.ok) {
+        rmSync(built, { force: true });
+        return checked;
+      }
+    }
+    if (built === temp) renameSync(temp, output);
+    return { ok: true };
   } finally {
     rmSync(temp, { force: true });
   }
-
-  const mainArg = job.exec?.[job.exec.length - 1];
-  const validate = job.validate === 'auto' ? mainArg !== undefined && declaresVersion(join(cwd, mainArg)) : job.validate;
-  if (validate && runsOnHost(job.env)) return validateBinary(output, vars.Version ?? 'dev', opts);
-  return { ok: true };
 }
 
-/** The seed's build validation: the binary runs, answers --version, and reports the version it was stamped with. */
-async function validateBinary(binary: string, version: string, opts: RunJobOptions): Promise<{ ok: boolean; message?: string }> {
-  const result = await runStep({ exec: [binary, '--version'] }, { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label: `${opts.label}: ${basename(binary)} --version`, capture: true });
+/**
+ * The seed's build validation: the binary runs and exits 0 on --version; a stamped binary must also
+ * report the version it was stamped with. `name` is the output's name, for messages (the file may be a temp).
+ */
+async function validateBinary(
+  binary: string,
+  name: string,
+  version: string | undefined,
+  opts: RunJobOptions & { removeOnDeath: string[] },
+): Promise<{ ok: boolean; message?: string }> {
+  const label = `${opts.label}: ${name} --version`;
+  const result = await runStep({ exec: [binary, '--version'] }, { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath });
   if (!result.ok) return { ok: false, message: `${result.message}; the binary must exit 0 on --version (set build.validate: false to skip)` };
-  if (!result.stdout.includes(version)) {
-    return { ok: false, message: `${opts.label}: ${basename(binary)} --version printed ${JSON.stringify(result.stdout.trim())}, which lacks the stamped version ${JSON.stringify(version)}` };
+  if (version !== undefined && !result.stdout.includes(version)) {
+    return { ok: false, message: `${opts.label}: ${name} --version printed ${JSON.stringify(result.stdout.trim())}, which lacks the stamped version ${JSON.stringify(version)}` };
   }
-  opts.log(`${opts.label}: validated ${basename(binary)} --version (${version})`);
+  opts.log(`${opts.label}: validated ${name} --version${version === undefined ? '' : ` (${version})`}`);
   return { ok: true };
 }

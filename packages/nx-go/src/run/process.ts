@@ -1,4 +1,6 @@
-// Runs one step as a process group: streamed output, a timeout that kills the whole tree, and no orphan on Ctrl-C.
+// Runs one step as a process group: streamed output, an optional timeout that kills the whole tree, and no orphan
+// on Ctrl-C or when the executor itself dies (even by SIGKILL).
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export type Step = { exec: string[] } | { shell: string };
 
@@ -6,13 +8,16 @@ export interface StepOptions {
   cwd: string;
   /** Variables set on top of the inherited environment; process.env itself is never modified. */
   env: Record<string, string>;
-  timeoutMs: number;
+  /** Absent: no executor-level timeout (go test, vet, tidy and vendor keep Go's own). */
+  timeoutMs?: number;
   /** Used in messages: "api:build". */
   label: string;
   /** How long SIGTERM has before SIGKILL. */
   graceMs?: number;
   /** Capture stdout instead of streaming it (for --version checks and git). */
   capture?: boolean;
+  /** Files the watcher removes if the executor dies before the step ends (the build's temp output). */
+  removeOnDeath?: string[];
 }
 
 export type StepResult =
@@ -37,10 +42,54 @@ function formatDuration(ms: number): string {
 
 const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/**
+ * The watcher's script. Line 1 is the step's process group; line 2 "done" means the step ended normally.
+ * EOF instead (the executor died, even by SIGKILL, so no handler of ours ran) kills the group and
+ * removes the files in "$@".
+ */
+export const WATCHER_SCRIPT =
+  'IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; rm -f -- "$@"';
+
+export interface Watcher {
+  /** Tells the watcher which process group to kill if the executor dies. */
+  watch(group: number): void;
+  /** The step ended and was cleaned up by us: the watcher exits without touching anything. */
+  release(): void;
+}
+
+/**
+ * Why a separate process: the step runs detached (its own group) and SIGKILL runs no handler, so only a
+ * process outside both groups, holding the read end of a pipe that the executor alone writes, learns of
+ * the executor's death (EOF) and can kill the step's group; detached too, so a kill of nx's group spares it.
+ */
+export function startWatcher(removeOnDeath: string[] = []): Watcher {
+  const child: ChildProcess = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', ...removeOnDeath], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  child.unref();
+  // EPIPE if the watcher is gone (it never should be): the step itself is unaffected.
+  child.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
+  let watching = false;
+  return {
+    watch: (group) => {
+      watching = true;
+      child.stdin?.write(`${group}\n`);
+    },
+    // An empty group line first when there was no group, so "done" is always the second line.
+    release: () => {
+      child.stdin?.end(watching ? 'done\n' : '\ndone\n');
+    },
+  };
+}
+
 export async function runStep(step: Step, opts: StepOptions): Promise<StepResult> {
   const { execa } = await import('execa');
   const graceMs = opts.graceMs ?? 5000;
   const [file, ...args] = 'exec' in step ? step.exec : [step.shell];
+  // Started first, so the executor cannot die between the step's start and the watcher's.
+  const watcher = startWatcher(opts.removeOnDeath);
   const child = execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,
@@ -55,17 +104,23 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     stripFinalNewline: false,
   });
   const pid = child.pid;
+  if (pid !== undefined) watcher.watch(pid);
 
   let timedOut = false;
   let interrupted: NodeJS.Signals | undefined;
+  const timers: NodeJS.Timeout[] = [];
   const stop = (signal: NodeJS.Signals) => {
     killGroup(pid, signal);
-    setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs).unref();
+    timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs).unref());
   };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop('SIGTERM');
-  }, opts.timeoutMs);
+  if (opts.timeoutMs !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop('SIGTERM');
+      }, opts.timeoutMs),
+    );
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal;
     stop('SIGTERM');
@@ -80,7 +135,7 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     // Whatever the leader did, nothing it started may outlive the step.
     killGroup(pid, 'SIGKILL');
     if (timedOut) {
-      return { ok: false, reason: 'timeout', stdout, message: `${opts.label} timed out after ${formatDuration(opts.timeoutMs)}` };
+      return { ok: false, reason: 'timeout', stdout, message: `${opts.label} timed out after ${formatDuration(opts.timeoutMs ?? 0)}` };
     }
     if (interrupted) {
       return { ok: false, reason: 'interrupted', stdout, message: `${opts.label} was interrupted by ${interrupted}` };
@@ -96,7 +151,8 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     }
     return { ok: true, stdout };
   } finally {
-    clearTimeout(timer);
+    for (const t of timers) clearTimeout(t);
+    watcher.release();
     for (const s of INTERRUPTS) process.off(s, onSignal);
     process.off('exit', onExit);
   }

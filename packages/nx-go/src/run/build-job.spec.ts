@@ -1,0 +1,62 @@
+// Specifies runBuildJob's handling of the output file: stale binaries, validation before the rename, no leftovers.
+
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildJob } from '../plan/build';
+import { runBuildJob } from './build-job';
+
+jest.mock('execa', () => jest.requireActual('./execa.spec-support'));
+
+const OUTPUT = 'workers/auth/dist/auth';
+let ws: string;
+let log: jest.Mock;
+
+beforeEach(() => {
+  ws = mkdtempSync(join(tmpdir(), 'nx-go-build-job-'));
+  mkdirSync(join(ws, 'workers/auth/dist'), { recursive: true });
+  log = jest.fn();
+});
+afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+const job = (shell: string, over: Partial<BuildJob> = {}): BuildJob => ({ cwd: 'workers/auth', shell, env: {}, output: OUTPUT, stamp: false, validate: false, ...over });
+const run = (j: BuildJob) => runBuildJob(j, { workspaceRoot: ws, label: 'auth: build-prod', timeoutMs: 30_000, verbose: false, log });
+/** A shell line that writes an executable script, standing in for a binary, to the temp output. */
+const writesBinary = (body: string) => `printf '#!/bin/sh\\n${body}\\n' > {{.Output}} && chmod +x {{.Output}}`;
+const distFiles = () => readdirSync(join(ws, 'workers/auth/dist'));
+
+describe('runBuildJob', () => {
+  it('fails a command that writes nothing, rather than keeping the previous binary', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    expect(await run(job('echo pretending to build'))).toEqual({ ok: false, message: `auth: build-prod: the build succeeded but wrote no ${OUTPUT}` });
+    expect(distFiles()).toEqual([]);
+  });
+
+  it('accepts a command that writes the output itself instead of {{.Output}}', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    expect(await run(job('echo fresh > dist/auth'))).toEqual({ ok: true });
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('fresh\n');
+  });
+
+  it('validates an unstamped binary: exit 0 on --version is enough', async () => {
+    expect(await run(job(writesBinary('echo no version here'), { validate: true }))).toEqual({ ok: true });
+    expect(distFiles()).toEqual(['auth']);
+    expect(log).toHaveBeenCalledWith('auth: build-prod: validated auth --version');
+  });
+
+  it('never puts a binary that fails validation at the output path, and leaves no temp file', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const result = await run(job(writesBinary('exit 3'), { validate: true }));
+    expect(result).toEqual({
+      ok: false,
+      message: 'auth: build-prod: auth --version failed (exit code 3); the binary must exit 0 on --version (set build.validate: false to skip)',
+    });
+    expect(distFiles()).toEqual([]);
+  });
+
+  it('does not run a binary that is not to be validated', async () => {
+    expect(await run(job(writesBinary('exit 3')))).toEqual({ ok: true });
+    expect(existsSync(join(ws, OUTPUT))).toBe(true);
+    expect(log).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,96 @@
+// Specifies runStep's timers and the watcher that kills a step whose executor died, with real sh processes.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStep, WATCHER_SCRIPT } from './process';
+
+jest.mock('execa', () => jest.requireActual('./execa.spec-support'));
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nx-go-process-'));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Polls for up to 10 s; only an upper bound, so a slow machine passes. */
+async function eventually(cond: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+  return cond();
+}
+
+describe('runStep', () => {
+  it('has no timeout unless one is given', async () => {
+    const result = await runStep({ shell: 'sleep 0.3; echo finished' }, { cwd: dir, env: {}, label: 'shared: test', capture: true });
+    expect(result).toEqual({ ok: true, stdout: 'finished\n' });
+  });
+
+  it('still times out when a timeout is given', async () => {
+    const result = await runStep({ shell: 'sleep 30' }, { cwd: dir, env: {}, timeoutMs: 200, label: 'api: build' });
+    expect(result).toMatchObject({ ok: false, reason: 'timeout', message: 'api: build timed out after 200ms' });
+  });
+
+  it('clears the SIGKILL grace timer once the step has ended', async () => {
+    const graceMs = 987_654;
+    const set = jest.spyOn(global, 'setTimeout');
+    const clear = jest.spyOn(global, 'clearTimeout');
+    await runStep({ shell: 'sleep 30' }, { cwd: dir, env: {}, timeoutMs: 200, graceMs, label: 'api: build' });
+    const graceTimers = set.mock.calls.flatMap((call, i) => (call[1] === graceMs ? [set.mock.results[i].value] : []));
+    expect(graceTimers).toHaveLength(1);
+    expect(clear.mock.calls.map((c) => c[0])).toContain(graceTimers[0]);
+  });
+});
+
+describe('the watcher script', () => {
+  /** A detached `sleep` (its own group, as a step is) and a watcher fed by a pipe this test holds. */
+  function start(): { group: number; file: string; watcher: ReturnType<typeof spawn> } {
+    const step = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    step.unref();
+    const file = join(dir, '.api.123.tmp');
+    writeFileSync(file, 'half a binary');
+    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watcher.stdin!.write(`${step.pid}\n`);
+    return { group: step.pid!, file, watcher };
+  }
+  const exited = (child: ReturnType<typeof spawn>) => new Promise<void>((resolve) => child.on('exit', () => resolve()));
+
+  it('on EOF (the executor died) kills the step group and removes the temp file', async () => {
+    const { group, file, watcher } = start();
+    const done = exited(watcher);
+    watcher.stdin!.end();
+    await done;
+    expect(await eventually(() => !alive(group))).toBe(true);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('on "done" leaves the group and the file alone', async () => {
+    const { group, file, watcher } = start();
+    const done = exited(watcher);
+    watcher.stdin!.end('done\n');
+    await done;
+    expect(alive(group)).toBe(true);
+    expect(existsSync(file)).toBe(true);
+    process.kill(-group, 'SIGKILL');
+  });
+
+  it('with no group yet, on EOF only removes the file', async () => {
+    const file = join(dir, '.api.456.tmp');
+    writeFileSync(file, 'x');
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { input: '' });
+    expect(r.status).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
+});
