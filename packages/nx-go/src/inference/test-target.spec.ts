@@ -4,7 +4,12 @@ import type { ProjectGraphProjectNode } from '@nx/devkit';
 import { getOutputsForTargetAndConfiguration } from 'nx/src/tasks-runner/utils';
 import { libraryTargets } from './targets';
 
-const ctx = { pluginPackage: '@tqserver/nx-go', serverConfig: 'config/server.yaml' };
+const ctx = {
+  pluginPackage: '@tqserver/nx-go',
+  pluginIdentity: '0.0.0:test',
+  disk: { root: 'libs/shared', moduleRoots: [], outsideModules: [], flagFiles: [] },
+  serverConfig: 'config/server.yaml',
+};
 
 function node(): ProjectGraphProjectNode {
   return { name: 'shared', type: 'lib', data: { root: 'libs/shared', targets: libraryTargets('libs/shared', ctx) } };
