@@ -6,7 +6,7 @@ import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
-import { gitIgnoredFiles, unhashedEmbeds, type HashedModule } from '../../run/embeds';
+import { gitIgnoredFiles, unhashableWorkspace, unhashedEmbeds, type HashedModule } from '../../run/embeds';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
 
@@ -68,7 +68,10 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
   const goMod = existsSync(join(run.workspaceRoot, run.root, 'go.mod')) ? readFileSync(join(run.workspaceRoot, run.root, 'go.mod'), 'utf8') : '';
   const disk: DiskScope = { root: run.root, ...replacedModules(run.root, goMod), settings: run.settings, flagFiles: job.files ?? [] };
   const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) });
-  const embeds = unhashedEmbeds(run.workspaceRoot, modules, gitIgnoredFiles(run.workspaceRoot, disk));
+  const git = gitIgnoredFiles(run.workspaceRoot, disk);
+  const unhashable = unhashableWorkspace(run.workspaceRoot, git, run.label);
+  if (unhashable) return fail(unhashable);
+  const embeds = unhashedEmbeds(run.workspaceRoot, modules, git);
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
   const result = await runBuildJob(job, {
     workspaceRoot: run.workspaceRoot,
