@@ -1,6 +1,7 @@
 // What every executor needs from its context: the project's root, a label for messages, and run-time settings.
 import type { ExecutorContext } from '@nx/devkit';
-import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
+import { loadServerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
+import { loadBuildSettings } from '../config/worker-yaml';
 
 export interface ProjectRun {
   workspaceRoot: string;
@@ -13,7 +14,7 @@ export interface ProjectRun {
   verbose: boolean;
 }
 
-/** Throws ConfigError (file:line:col) when config.yaml or server.yaml is invalid. */
+/** Throws ConfigError (file:line:col) when config.yaml, config/worker.yaml or server.yaml is invalid. */
 export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
   const name = context.projectName ?? '';
   const root = context.projectsConfigurations.projects[name].root;
@@ -24,7 +25,7 @@ export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFI
     name,
     label: `${name}: ${context.targetName ?? ''}`,
     server,
-    settings: loadWorkerSettings(context.root, root, server),
+    settings: loadBuildSettings(context.root, root, server),
     verbose: verbose || context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true',
   };
 }

@@ -53,7 +53,7 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
-function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
+export function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
   const goInputs = [CONTEXT_INPUT, goEnvRuntime()];
   const options = { serverConfig: ctx.serverConfig };
   return {

@@ -8,6 +8,8 @@ export interface HashedModule {
   root: string;
   /** Nx file inputs of the module, `{projectRoot}`-relative, `!` for exclusions (the go-sources named input). */
   inputs: string[];
+  /** Workspace-relative roots of other projects nested inside this one, whose Go files are theirs to check. */
+  nested?: string[];
 }
 
 /** The patterns of every //go:embed directive in a Go source text, unquoted. */
@@ -32,7 +34,7 @@ function toGlob(root: string, input: string): string {
 export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[]): string[] {
   const problems: string[] = [];
   for (const mod of modules) {
-    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go'] });
+    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
     const embedders = goFiles
       .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
       .filter((e) => e.patterns.length > 0);
