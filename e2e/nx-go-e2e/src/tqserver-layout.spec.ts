@@ -65,7 +65,8 @@ describe('TQServer layout: the example workspace', () => {
 
     const module = showProject(ws, 'tqserver');
     expect(module.root).toBe('.');
-    expect(Object.keys(module.targets).sort()).toEqual(['test', 'tidy', 'vendor', 'vet']);
+    // No Go files at the module root: no package of its own to test.
+    expect(Object.keys(module.targets).sort()).toEqual(['tidy', 'vendor']);
 
     for (const [name, type] of [['web', 'bun'], ['legacy', 'php']] as const) {
       const p = showProject(ws, name);
@@ -81,7 +82,8 @@ describe('TQServer layout: the example workspace', () => {
 
     const pkg = showProject(ws, 'pkg-worker');
     expect(pkg.tags).toContain('go:package');
-    expect(pkg.targets).toEqual({});
+    expect(Object.keys(pkg.targets).sort()).toEqual(['test', 'vet']);
+    expect(pkg.targets.test.options?.packages).toBe('.');
   });
 
   it('maps enabled: "development" to build, test and vet only, and "false" to no build at all', () => {
@@ -131,11 +133,16 @@ describe('TQServer layout: the example workspace', () => {
     console.log(`tqserver example: ${projectNames(ws).length} projects; run-many -t build ${firstMs} ms, rerun ${secondMs} ms`);
   });
 
-  it('runs the module-wide and the worker tests', () => {
+  it('tests each package and worker on its own; nx affected -t test follows imports', () => {
     reset();
-    const r = ws.nxOk(['run-many', '-t', 'test', '-p', 'tqserver', 'hello']);
-    expect([...r.tasks.keys()].sort()).toEqual(['hello:test', 'tqserver:test']);
-    expect(r.output).toContain('github.com/example/tqserver/pkg/worker');
+    const r = ws.nxOk(['run-many', '-t', 'test']);
+    expect([...r.tasks.keys()].sort()).toEqual(['hello:test', 'pkg-fastcgi:test', 'pkg-phpfpm:test', 'pkg-unused:test', 'pkg-worker:test', 'server:test', 'status:test']);
+    expect(r.output).toMatch(/ok\s+github\.com\/example\/tqserver\/pkg\/worker/);
+    append('pkg/worker/worker_test.go', '\n// more\n')(ws);
+    ws.commit('edit a test');
+    const affected = ws.nxOk(['affected', '-t', 'test', '--base=HEAD~1', '--head=HEAD']);
+    expect([...affected.tasks.keys()].sort()).toEqual(['hello:test', 'pkg-worker:test']);
+    ws.git('reset', '-q', '--hard', baseline);
   });
 
   describe('package precision of the build hash', () => {

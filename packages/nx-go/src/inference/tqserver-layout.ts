@@ -29,7 +29,8 @@ export const SERVER_ROOT = 'server';
 export type Role =
   | { kind: 'worker'; root: string; type: WorkerType; ownModule: boolean; moduleRoot?: string }
   | { kind: 'main'; root: string; mainDir: string; ownModule: boolean; moduleRoot?: string; server: boolean }
-  | { kind: 'module'; root: string }
+  /** `hasPackage`: non-test Go files at the module root, a package the module project owns. */
+  | { kind: 'module'; root: string; hasPackage: boolean }
   | { kind: 'package'; root: string; moduleRoot: string };
 
 export interface LayoutInput {
@@ -87,7 +88,8 @@ export function planLayout(input: LayoutInput): Layout {
   for (const r of roles) {
     if ((r.kind === 'worker' || r.kind === 'main') && !r.ownModule && r.moduleRoot !== undefined) enclosing.add(r.moduleRoot);
   }
-  for (const root of [...enclosing].sort()) roles.push({ kind: 'module', root });
+  const goDirs = new Set(input.files.filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).map((f) => posix.dirname(f)));
+  for (const root of [...enclosing].sort()) roles.push({ kind: 'module', root, hasPackage: goDirs.has(root) });
 
   const claimedRoots = [...claimed];
   const packages = new Set<string>();
@@ -159,6 +161,23 @@ function inModuleTargets(targets: Record<string, TargetConfiguration>, modulePro
     }
   }
   return rest;
+}
+
+/**
+ * Targets of the projects that make up an enclosing module. Each package is tested and vetted on
+ * its own (`go test .`), with its own files and those of the packages it imports as inputs, so a
+ * change tests exactly the packages it can break; the module keeps tidy and vendor, and tests the
+ * package at its root when there is one.
+ */
+function modulePackageTargets(root: string, ctx: { pluginPackage: string | null; serverConfig: string }, own: 'module' | 'package' | 'none'): Record<string, TargetConfiguration> {
+  const { test, vet, tidy, vendor } = moduleTargets(root, ctx);
+  const onlyThis = (t: TargetConfiguration, what: string): TargetConfiguration => ({
+    ...t,
+    options: { ...t.options, packages: '.' },
+    metadata: { ...t.metadata, description: `${what} of the package in ${root} only: go ${what === 'Tests' ? 'test' : 'vet'} .` },
+  });
+  const perPackage: Record<string, TargetConfiguration> = own === 'none' ? {} : { test: onlyThis(test, 'Tests'), vet: onlyThis(vet, 'Vet') };
+  return own === 'package' ? perPackage : { ...perPackage, tidy, vendor };
 }
 
 function withBinary(targets: Record<string, TargetConfiguration>, binary: string): Record<string, TargetConfiguration> {
@@ -334,8 +353,8 @@ function layoutProjects(
           projectType: 'library',
           tags: ['go', 'go:library', 'go:module'],
           metadata: { technologies: ['go'], description: `Go module ${modulePath(goModOf(role.root)) ?? ''}: go.mod, go.sum, vendor/ and module-wide tests` },
-          namedInputs: namedInputs(moduleSourceInputs(), moduleTestInputs(role.root)),
-          targets: moduleTargets(role.root, ctx),
+          namedInputs: namedInputs(moduleSourceInputs(), moduleTestInputs()),
+          targets: modulePackageTargets(role.root, ctx, role.hasPackage ? 'module' : 'none'),
         };
         add(posix.join(role.root, 'go.mod'), role.root, project, role.root);
         break;
@@ -349,7 +368,7 @@ function layoutProjects(
           tags: ['go', 'go:package'],
           metadata: { technologies: ['go'], description: `Go package ${importPath}: its files are the build input of every project that imports it` },
           namedInputs: namedInputs(sourceInputs()),
-          targets: {},
+          targets: modulePackageTargets(role.root, ctx, 'package'),
         };
         add(posix.join(role.moduleRoot, 'go.mod'), role.root, project, role.moduleRoot);
         break;

@@ -26,10 +26,10 @@ export function moduleSourceInputs(): string[] {
 }
 
 /**
- * `go test ./...` at the module root tests every package of the module, including those owned by
- * other projects, so its inputs are the module's whole tree rather than the project's own files.
+ * Tests of the package at the module root (`go test .`): its top-level files and testdata. The other
+ * packages of the module test themselves, each in its own project. No `{workspaceRoot}` glob here:
+ * Nx would count every file it matches as touching this project, and with it everything in the module.
  */
-export function moduleTestInputs(moduleRoot: string): string[] {
-  const base = moduleRoot === '.' ? '{workspaceRoot}' : `{workspaceRoot}/${moduleRoot}`;
-  return [`${base}/**/*`, ...['**/bin/**', '**/dist/**', '**/*.md'].map((p) => `!${base}/${p}`)];
+export function moduleTestInputs(): string[] {
+  return ['*', 'testdata/**/*', 'vendor/**/*'].map((p) => `{projectRoot}/${p}`).concat('!{projectRoot}/*.md');
 }
