@@ -13,9 +13,10 @@ export class InferenceMemo<T> {
     private readonly salt: string,
   ) {}
 
-  static open<T>(workspaceRoot: string, salt: string): InferenceMemo<T> {
+  /** `name` keeps memos apart: each one keeps only the entries it used last time. */
+  static open<T>(workspaceRoot: string, salt: string, name = 'tqserver-nx-go-inference'): InferenceMemo<T> {
     const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
-    const file = join(dir, 'tqserver-nx-go-inference.json');
+    const file = join(dir, `${name}.json`);
     let previous: Record<string, T> = {};
     try {
       if (existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));

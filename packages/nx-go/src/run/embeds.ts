@@ -10,6 +10,8 @@ export interface HashedModule {
   root: string;
   /** Nx file inputs of the module, `{projectRoot}`-relative, `!` for exclusions (the go-sources named input). */
   inputs: string[];
+  /** Workspace-relative roots of other projects nested inside this one, whose Go files are theirs to check. */
+  nested?: string[];
 }
 
 /** The patterns of every //go:embed directive in a Go source text, unquoted. gofmt indents it inside var ( … ). */
@@ -81,7 +83,7 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], g
   const problems: string[] = [];
   const found: Array<{ mod: HashedModule; file: string; embedded: string; isWorker: boolean }> = [];
   modules.forEach((mod, index) => {
-    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go'] });
+    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
     const embedders = goFiles
       .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
       .filter((e) => e.patterns.length > 0);
