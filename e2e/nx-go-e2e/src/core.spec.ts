@@ -22,7 +22,11 @@ describe('core: build and build-prod', () => {
       expect.arrayContaining(['go-sources', '^go-sources', 'go-context']),
     );
     // The installed plugin's version, and no other npm package, is part of every Go task's hash.
-    expect(api.namedInputs['go-context']).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
+    const context = api.namedInputs['go-context'];
+    expect(context.slice(0, 3)).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
+    // The plugin's identity, and the digest of the files Nx cannot see (gitignored or outside the workspace).
+    expect(context[3].runtime).toMatch(/^echo @tqserver\/nx-go \d+\.\d+\.\d+:[0-9a-f]{16}$/);
+    expect(context[4].runtime).toContain('git ls-files --others --ignored --exclude-standard');
     expect(api.targets.build.inputs.some((i: { runtime?: string }) => i.runtime?.startsWith('go env GOVERSION'))).toBe(true);
     const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
     expect(shared.tags).toContain('go:library');
