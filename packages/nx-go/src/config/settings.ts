@@ -201,6 +201,8 @@ export interface WorkerFacts {
   hasSrc: boolean;
   /** The module's vendor/modules.txt exists, so builds use -mod=vendor. */
   vendored: boolean;
+  /** The worker has a Dockerfile, so it gets a docker-build target. */
+  dockerfile?: boolean;
 }
 
 /** The workspace-relative directory of the go.mod that `dir` builds in: itself or the nearest one above it. */
@@ -217,5 +219,6 @@ export function readWorkerFacts(workspaceRoot: string, workerRoot: string): Work
   return {
     hasSrc: existsSync(join(workspaceRoot, workerRoot, 'src')),
     vendored: existsSync(join(workspaceRoot, moduleDir, 'vendor', 'modules.txt')),
+    dockerfile: existsSync(join(workspaceRoot, workerRoot, 'Dockerfile')),
   };
 }
