@@ -28,7 +28,7 @@ describe('worker generator', () => {
     expect(tree.read('workers/hello/go.mod', 'utf-8')).toBe('module workers/hello\n\ngo 1.22\n');
     const config = tree.read('workers/hello/config.yaml', 'utf-8')!;
     expect(config.split('\n')[0]).toBe('# yaml-language-server: $schema=../../node_modules/@tqserver/nx-go/schemas/worker-config.json');
-    expect(parseWorkerSettings('workers/hello/config.yaml', config, parseServerSettings(null, null)).timeoutMs).toBe(60_000);
+    expect(parseWorkerSettings('workers/hello/config.yaml', config, parseServerSettings(null, null)).timeoutMs).toBe(300_000);
     const main = tree.read('workers/hello/src/main.go', 'utf-8')!;
     for (const needle of ['"WORKER_PORT", "PORT"', '"/health"', 'syscall.SIGTERM', 'srv.Shutdown', 'Version   = "dev"', 'BuildTime = "unknown"', 'GitCommit = "unknown"', 'flag.Bool("version"']) {
       expect(main).toContain(needle);

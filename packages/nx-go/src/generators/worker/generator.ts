@@ -82,7 +82,8 @@ export function planWorker(tree: Tree, options: WorkerGeneratorOptions): Planned
       '',
       '# Build settings (see the README of @tqserver/nx-go); every key is optional.',
       'build:',
-      '  timeout: 60s',
+      '  # A cold production build of net/http compiles much of the standard library with -trimpath.',
+      '  timeout: 5m',
       '',
     ].join('\n');
   }
