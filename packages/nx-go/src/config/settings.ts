@@ -89,17 +89,20 @@ export function parsePlatform(text: string): Platform {
   return { goos, goarch };
 }
 
-const isPlatform = (s: string) => /^[a-z0-9]+\/[a-z0-9]+$/.test(s);
-const platformList = stringList('"goos/goarch" string (such as linux/amd64)', isPlatform);
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+$/;
+const isPlatform = (s: string) => PLATFORM.test(s);
+const platformList = stringList('"goos/goarch" string (such as linux/amd64)', isPlatform, { pattern: PLATFORM.source });
 const isRelativeInside = (s: string) => {
   const n = posix.normalize(s.replaceAll('\\', '/'));
   return s.length > 0 && !isAbsolute(s) && n !== '..' && !n.startsWith('../');
 };
-const relativePath = stringList('path relative to the worker, not leaving it', isRelativeInside);
+/** isRelativeInside as a pattern: not empty, not absolute, not starting with `..`. A later `..` that normalises outside is beyond a pattern. */
+const RELATIVE_INSIDE_SCHEMA = { minLength: 1, pattern: '^(?![\\\\/])(?!\\.\\.([\\\\/]|$))' };
+const relativePath = stringList('path relative to the worker, not leaving it', isRelativeInside, RELATIVE_INSIDE_SCHEMA);
 
 const modeShape = { optimize: boolean, include_debug: boolean, static: boolean, stamp: boolean };
 
-const serverShape = {
+export const serverShape = {
   defaults: object({ timeout: duration, parallel: boolean, max_parallel: positiveInteger }),
   cache: object({ enabled: boolean, dir: string }),
   development: object(modeShape),
@@ -109,6 +112,7 @@ const serverShape = {
 
 const insidePath: FieldType<string> = {
   describe: 'a path relative to the worker, not leaving it',
+  schema: { type: 'string', ...RELATIVE_INSIDE_SCHEMA },
   read(node, at) {
     const value = string.read(node, at);
     if (typeof value === 'string' && !isRelativeInside(value)) {
@@ -118,7 +122,7 @@ const insidePath: FieldType<string> = {
   },
 };
 
-const workerShape = {
+export const workerShape = {
   command: string,
   timeout: duration,
   dir: insidePath,
@@ -197,6 +201,8 @@ export interface WorkerFacts {
   hasSrc: boolean;
   /** The module's vendor/modules.txt exists, so builds use -mod=vendor. */
   vendored: boolean;
+  /** The worker has a Dockerfile, so it gets a docker-build target. */
+  dockerfile?: boolean;
 }
 
 /** The workspace-relative directory of the go.mod that `dir` builds in: itself or the nearest one above it. */
@@ -213,5 +219,6 @@ export function readWorkerFacts(workspaceRoot: string, workerRoot: string): Work
   return {
     hasSrc: existsSync(join(workspaceRoot, workerRoot, 'src')),
     vendored: existsSync(join(workspaceRoot, moduleDir, 'vendor', 'modules.txt')),
+    dockerfile: existsSync(join(workspaceRoot, workerRoot, 'Dockerfile')),
   };
 }

@@ -130,7 +130,7 @@ export async function createGoNodes(
         return {
           ...base,
           namedInputs: namedInputs(disk),
-          targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, vendored: facts!.vendored, serverConfig: serverFile }),
+          targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, vendored: facts!.vendored, dockerfile: facts!.dockerfile, serverConfig: serverFile }),
         };
       } catch (e) {
         const disk = scope();

@@ -3,6 +3,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
 import { planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
+import { dockerBuildTarget } from './docker-target';
 import {
   buildInputs,
   CONTEXT_INPUT,
@@ -40,6 +41,8 @@ export interface ModuleContext {
 export interface InferenceContext extends ModuleContext {
   /** Whether the worker has vendor/modules.txt, so builds must use -mod=vendor. */
   vendored: boolean;
+  /** Whether the worker has a Dockerfile (docker-target.ts). */
+  dockerfile?: boolean;
 }
 
 export function platformTargetName(p: Platform): string {
@@ -156,6 +159,7 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
       },
     },
     ...perPlatform,
+    ...(ctx.dockerfile ? { 'docker-build': dockerBuildTarget(worker, { vendored: ctx.vendored }) } : {}),
     ...moduleTargets(worker.root, ctx),
   };
 }

@@ -332,7 +332,7 @@ function layoutProjects(
         const worker = makeWorker(name, role.root, settings, server!, facts2, binary);
         const sources = texts.workerYaml.text !== null ? workerYamlSourceInputs(settings) : sourceInputs(settings);
         const disk = scopeOf(role.root, role.moduleRoot, { settings, flagFiles: flagFiles(role.root, settings) });
-        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored }), sources, disk);
+        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored, dockerfile: facts.dockerfile }), sources, disk);
       } catch (e) {
         return finish(brokenWorkerTargets(role.root, message(e), ctx(bare)), sourceInputs(), bare);
       }

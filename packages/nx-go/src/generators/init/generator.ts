@@ -9,6 +9,8 @@ export interface InitGeneratorOptions {
   /** Workspace-relative path of the global build settings. */
   serverConfig?: string;
   skipFormat?: boolean;
+  /** Passed by `nx add`; this plugin adds no packages, so there are no versions to keep. */
+  keepExistingVersions?: boolean;
 }
 
 /**
@@ -16,6 +18,23 @@ export interface InitGeneratorOptions {
  * workspace-wide are applied here: `max_parallel` becomes `parallel` and `cache.dir` becomes
  * `cacheDirectory`. Re-running it after editing server.yaml brings nx.json up to date.
  */
+/** Normalised for comparison: `/bin`, `bin/` and `bin` name the same thing in .gitignore. */
+const ignoreKey = (line: string) => line.trim().replace(/^\//, '').replace(/\/+$/, '');
+
+/**
+ * Outputs that git does not ignore become inputs (Nx hashes what git sees), so the build outputs, the
+ * serve jobs' directory and the cache directory are ignored. Only missing lines are appended.
+ */
+export function ignoreOutputs(tree: Tree, cacheDir: string): void {
+  const text = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8')! : '';
+  const present = new Set(text.split('\n').map(ignoreKey));
+  const wanted = ['bin/', 'dist/', '.jobs/', `${ignoreKey(cacheDir)}/`];
+  const missing = wanted.filter((w, i) => !present.has(ignoreKey(w)) && wanted.indexOf(w) === i);
+  if (!missing.length) return;
+  const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+  tree.write('.gitignore', `${text}${sep}${text ? '\n' : ''}# @tqserver/nx-go: build outputs and caches\n${missing.join('\n')}\n`);
+}
+
 export default async function initGenerator(tree: Tree, options: InitGeneratorOptions): Promise<void> {
   const serverFile = options.serverConfig ?? SERVER_CONFIG_FILE;
   const server = parseServerSettings(serverFile, tree.exists(serverFile) ? tree.read(serverFile, 'utf-8') : null);
@@ -31,5 +50,6 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
   nxJson.parallel = server.maxParallel;
   if (server.cache.dir !== undefined) nxJson.cacheDirectory = server.cache.dir;
   updateNxJson(tree, nxJson);
+  ignoreOutputs(tree, server.cache.dir ?? '.nx/cache');
   if (!options.skipFormat) await formatFiles(tree);
 }
