@@ -9,6 +9,7 @@ import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
 import { gitIgnoredFiles, unhashedEmbeds, type HashedModule } from '../../run/embeds';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
+import { depDirs } from '../job/dep-dirs';
 
 export interface BuildExecutorOptions {
   /** Which job: build (development), build-prod, or cross-compile with `platform`. */
@@ -70,7 +71,10 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
   const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) });
   const embeds = unhashedEmbeds(run.workspaceRoot, modules, gitIgnoredFiles(run.workspaceRoot, disk));
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
+  const deps = depDirs(job.deps ?? [], run.name, context);
+  if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const result = await runBuildJob(job, {
+    deps: deps.dirs,
     workspaceRoot: run.workspaceRoot,
     label: run.label,
     timeoutMs: run.settings.timeoutMs,
