@@ -2,9 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GEN_VERSION, GEN_WORKER } from './support/jobs-worker';
 import { fromCache, Workspace } from './support/workspace';
 
-type Target = 'build' | 'test' | 'vendor';
+type Target = 'build' | 'test' | 'vendor' | `job-${string}`;
 /** `apply` may return an undo for what `git reset --hard && git clean` cannot put back (kept ignored files). */
 type Change = { name: string; project: string; target?: Target; apply: (ws: Workspace) => void | (() => void); env?: Record<string, string> };
 
@@ -86,6 +87,12 @@ const MISSES: Change[] = [
   { name: 'an assembly header', project: 'native', apply: replace('workers/native/src/asm/consts.h', '$0', '$1') },
   { name: 'a .syso object', project: 'native', apply: (ws) => makeSyso(ws, 8) },
   { name: 'GOFLAGS in the environment, for test', project: 'api', target: 'test', apply: () => undefined, env: { GOFLAGS: '-tags=extra' } },
+  // Build jobs: distbuild's ID, a job's hash holds its deps' IDs (workers/gen: version <- gen <- build).
+  { name: "a dependency job's input file, for the job that depends on it", project: 'gen', target: 'job-gen', apply: append('workers/gen/version.txt', 'more\n') },
+  { name: "a dependency job's command, for the job that depends on it", project: 'gen', target: 'job-gen', apply: replace('workers/gen/config.yaml', GEN_VERSION, 'v9') },
+  { name: "a dependency job's input file, for the build (build.deps)", project: 'gen', apply: append('workers/gen/version.txt', 'more\n') },
+  { name: "a build job's input, for the example build that depends on it", project: 'auth', apply: append('workers/auth/routes.txt', 'GET /health health\n') },
+  { name: "a build job's command, for the example build", project: 'auth', apply: replace('workers/auth/config.yaml', 'by tools/routegen', 'by routegen') },
   { name: 'a library that the module vendors, for vendor', project: 'vend', target: 'vendor', apply: replace('libs/textfmt/textfmt.go', '" "', '"  "') },
   { name: 'a new import in the module, for vendor', project: 'vend', target: 'vendor', apply: append('workers/vend/src/main.go', '\nvar _ = fmt.Sprint\n') },
 ];
@@ -102,6 +109,10 @@ const HITS: Change[] = [
   { name: 'a library test file', project: 'api', apply: append('libs/shared/shared_test.go', '\n// more\n') },
   { name: 'CGO_ENABLED in the environment (the plan pins cgo)', project: 'auth', apply: () => undefined, env: { CGO_ENABLED: '0' } },
   { name: 'a gitignored log file in the worker', project: 'ui', apply: (ws) => ws.write('workers/ui/src/server.log', 'noise\n') },
+  { name: "the dependent job's own input, for the job it depends on", project: 'gen', target: 'job-version', apply: append('workers/gen/tools/gen/main.go', '\n// edited\n') },
+  // .jobs/ and generated files are visible to git here: only the plugin's exclusions keep them out of the hash.
+  { name: "a stray file in a job's .jobs/ output directory", project: 'gen', apply: (ws) => ws.write('workers/gen/.jobs/version/stray.txt', 'x') },
+  { name: 'a hand edit of a generated file (a job output), for the build', project: 'gen', apply: (ws) => ws.write('workers/gen/src/zz_version.go', 'package main\n\nconst generatedVersion = "hand"\n') },
   { name: 'build.env, for test (it applies to go build only)', project: 'api', target: 'test', apply: replace('workers/api/config.yaml', 'CGO_ENABLED: "0"', 'CGO_ENABLED: "0"\n    GOFLAGS: -tags=nxgo_never') },
 ];
 
@@ -110,18 +121,20 @@ describe('hash soundness', () => {
   let baseline: string;
   let gowork: string;
   /** Every build target of the baseline. */
-  const WORKERS = ['api', 'auth', 'native', 'ui', 'vend'];
+  const WORKERS = ['api', 'auth', 'gen', 'native', 'ui', 'vend'];
+  /** The build jobs those builds depend on (build.deps). */
+  const JOB_TASKS = ['auth:job-routes', 'gen:job-gen', 'gen:job-version'];
   const run = (c: Change, env?: Record<string, string>) => ws.nxOk([c.target ?? 'build', c.project], env);
   const state = (r: ReturnType<Workspace['nxOk']>, c: Change) => r.tasks.get(`${c.project}:${c.target ?? 'build'}`);
 
   beforeAll(() => {
     ws = Workspace.create();
-    for (const files of [NATIVE, UI, VEND]) for (const [rel, text] of Object.entries(files)) ws.write(rel, text);
+    for (const files of [NATIVE, UI, VEND, GEN_WORKER]) for (const [rel, text] of Object.entries(files)) ws.write(rel, text);
     makeSyso(ws, 7);
     // bin/ stays visible to git, so that only the plugin's own exclusion keeps binaries out of the hash.
     // (Nx hashes .gitignore into every task, so the ignore rules cannot change within the matrix.)
     ws.write('.gitignore', 'node_modules\n.nx\ndist/\n/go.work\n/go.work.sum\nvendor/\nwebui/\n*.log\n');
-    ws.commit('native, ui and vend workers');
+    ws.commit('native, ui, vend and gen workers');
     // The go.work GOWORK names lives outside the workspace, where Nx sees nothing.
     gowork = join(mkdtempSync(join(tmpdir(), 'nx-go-gowork-')), 'go.work');
     writeFileSync(gowork, `go 1.22\n\nuse (\n\t${ws.path('workers/api')}\n\t${ws.path('libs/shared')}\n\t${ws.path('libs/textfmt')}\n)\n`);
@@ -143,7 +156,7 @@ describe('hash soundness', () => {
 
   it('starts from a fully cached baseline', () => {
     const r = ws.nxOk(['run-many', '-t', 'build']);
-    expect([...r.tasks.keys()].sort()).toEqual(WORKERS.map((w) => `${w}:build`));
+    expect([...r.tasks.keys()].sort()).toEqual([...WORKERS.map((w) => `${w}:build`), ...JOB_TASKS].sort());
     expect([...r.tasks.values()].every(fromCache)).toBe(true);
   });
 
@@ -171,7 +184,7 @@ describe('hash soundness', () => {
     expect(install.status).toBe(0);
     expect(ws.read('package-lock.json')).not.toBe(lockBefore);
     const r = ws.nxOk(['run-many', '-t', 'build']);
-    expect(r.tasks.size).toBe(WORKERS.length);
+    expect(r.tasks.size).toBe(WORKERS.length + JOB_TASKS.length);
     expect([...r.tasks.values()].every(fromCache)).toBe(true);
   });
 

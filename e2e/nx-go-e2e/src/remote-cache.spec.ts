@@ -119,6 +119,8 @@ interface WorkerPlan {
   devOutput: string;
   /** Whether the development build is trimmed (worker flags add -trimpath). */
   devTrimmed: boolean;
+  /** Build jobs (build.deps) that every build of the worker waits for; cached tasks of their own. */
+  jobTasks: string[];
 }
 
 async function workerPlans(ws: Workspace, env: Record<string, string | undefined>): Promise<WorkerPlan[]> {
@@ -127,16 +129,27 @@ async function workerPlans(ws: Workspace, env: Record<string, string | undefined
   for (const name of names.sort()) {
     const project = JSON.parse((await nxAsyncOk(ws, ['show', 'project', name, '--json'], env)).output);
     const targets: Record<string, { cache?: boolean; dependsOn?: unknown[]; outputs?: string[]; metadata?: { job?: { exec?: string[] } } }> = project.targets;
+    const jobTargets: string[] = [];
+    const addJobs = (t: string) => {
+      for (const d of targets[t].dependsOn ?? []) {
+        if (typeof d === 'string' && d.startsWith('job-') && !jobTargets.includes(d)) {
+          jobTargets.push(d);
+          addJobs(d);
+        }
+      }
+    };
+    addJobs('build-prod');
     const platformTargets = (targets['cross-compile'].dependsOn ?? []).map((d) => (typeof d === 'string' ? d : (d as { target: string }).target));
     const prodTargets = ['build-prod', ...platformTargets];
     for (const t of prodTargets) expect(targets[t].cache).toBe(true);
     const outputsOf = (t: string) => (targets[t].outputs ?? []).map((o) => o.replace('{workspaceRoot}/', ''));
     plans.push({
       name,
-      prodTasks: prodTargets.map((t) => `${name}:${t}`),
+      prodTasks: [...jobTargets, ...prodTargets].map((t) => `${name}:${t}`),
       prodOutputs: prodTargets.flatMap(outputsOf),
       devOutput: outputsOf('build')[0],
       devTrimmed: targets.build.metadata?.job?.exec?.includes('-trimpath') ?? false,
+      jobTasks: jobTargets.map((t) => `${name}:${t}`),
     });
   }
   return plans;
@@ -423,7 +436,7 @@ describe('two machines share one remote cache', () => {
       expect(trimmed.length).toBeGreaterThan(0);
       const travelled = hashes(wsB, trimmed.map((p) => p.devOutput));
       const r = await nxAsyncOk(wsB, ['run-many', '-t', 'build', '-p', ...trimmed.map((p) => p.name), '--skip-nx-cache']);
-      expectStates(r, trimmed.map((p) => `${p.name}:build`), 'miss');
+      expectStates(r, trimmed.flatMap((p) => [...p.jobTasks, `${p.name}:build`]), 'miss');
       expect(hashes(wsB, trimmed.map((p) => p.devOutput))).toEqual(travelled);
     });
 
@@ -433,7 +446,7 @@ describe('two machines share one remote cache', () => {
       A.wipeLocalState();
       expect(wsA.exists(plans[0].devOutput)).toBe(false);
       const r = await nxAsyncOk(wsA, ['run-many', '-t', 'build']);
-      expectStates(r, plans.map((p) => `${p.name}:build`), 'remote cache');
+      expectStates(r, plans.flatMap((p) => [...p.jobTasks, `${p.name}:build`]), 'remote cache');
       expect(hashes(wsA, plans.map((p) => p.devOutput))).toEqual(devA);
     });
   });
@@ -463,7 +476,7 @@ describe('two machines share one remote cache', () => {
     it('unstamped development builds still hit across that commit', async () => {
       const r = await nxAsyncOk(wsB, ['run-many', '-t', 'build']);
       expect([...r.tasks.values()].every((s) => s !== 'miss')).toBe(true);
-      expect(r.tasks.size).toBe(plans.length);
+      expect(r.tasks.size).toBe(plans.length + plans.flatMap((p) => p.jobTasks).length);
     });
   });
 

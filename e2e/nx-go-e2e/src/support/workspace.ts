@@ -59,6 +59,12 @@ export function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
+/** Absolute paths of the example files and directories that this repository's git ignores. */
+function repoIgnored(): Set<string> {
+  const r = spawnSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '--', 'workers', 'libs', 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return new Set(r.status === 0 ? r.stdout.split('\n').filter(Boolean).map((p) => join(REPO_ROOT, p.replace(/\/$/, ''))) : []);
+}
+
 export class Workspace {
   private constructor(readonly root: string, readonly env: NodeJS.ProcessEnv) {}
 
@@ -78,8 +84,13 @@ export class Workspace {
     ws.write('nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', parallel: 4, plugins: ['@tqserver/nx-go'] }, null, 2));
     ws.write('.gitignore', 'node_modules\n.nx\nbin/\ndist/\n');
     if (opts.examples !== false) {
+      // What a fresh clone has: outputs and whatever the repository ignores (build jobs' .jobs/ and generated zz_*.go) stay behind.
+      const ignored = repoIgnored();
       for (const dir of ['workers', 'libs', 'config']) {
-        cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true, filter: (src) => !/[\\/](bin|dist)([\\/]|$)/.test(src.slice(REPO_ROOT.length)) });
+        cpSync(join(REPO_ROOT, dir), join(root, dir), {
+          recursive: true,
+          filter: (src) => !/[\\/](bin|dist)([\\/]|$)/.test(src.slice(REPO_ROOT.length)) && !ignored.has(src),
+        });
       }
     }
     ws.git('init', '-q', '-b', 'main');

@@ -95,7 +95,7 @@ describe('JSON Schemas against the validator', () => {
 
   it('lists every key of the build section, so an editor can complete them', () => {
     const build = (schemas[W].properties as Record<string, { properties: Record<string, unknown> }>).build;
-    expect(Object.keys(build.properties)).toEqual(['command', 'timeout', 'dir', 'env', 'flags', 'sources', 'exclude', 'main', 'validate', 'cross_compile']);
+    expect(Object.keys(build.properties)).toEqual(['command', 'timeout', 'dir', 'env', 'flags', 'sources', 'exclude', 'main', 'validate', 'cross_compile', 'jobs', 'deps']);
   });
 });
 

@@ -178,6 +178,8 @@ describe('parseWorkerSettings', () => {
     main: undefined,
     validate: undefined,
     crossCompile: { platforms: undefined, ignore: [], cgo: false },
+    jobs: {},
+    deps: [],
   };
 
   it('applies defaults for a worker without config.yaml', () => {
@@ -218,6 +220,8 @@ describe('parseWorkerSettings', () => {
       main: undefined,
       validate: undefined,
       crossCompile: { platforms: undefined, ignore: [], cgo: false },
+      jobs: {},
+      deps: [],
     });
   });
 

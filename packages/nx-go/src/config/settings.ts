@@ -12,6 +12,7 @@ import {
   string,
   stringList,
 } from './yaml-schema';
+import { jobsShape, readJobs, type JobsSettings } from './jobs';
 
 export { ConfigError } from './yaml-schema';
 
@@ -62,6 +63,9 @@ export interface WorkerSettings {
   /** Run the production binary with --version after building; undefined means "when main declares Version". */
   validate?: boolean;
   crossCompile: { platforms?: Platform[]; ignore: Platform[]; cgo: boolean };
+  /** Build jobs (`build.jobs`) and the ones every build depends on (`build.deps`); see config/jobs.ts. */
+  jobs: JobsSettings['jobs'];
+  deps: JobsSettings['deps'];
 }
 
 export const SERVER_CONFIG_FILE = 'config/server.yaml';
@@ -133,6 +137,7 @@ export const workerShape = {
   main: insidePath,
   validate: boolean,
   cross_compile: object({ platforms: platformList, ignore: platformList, cgo: boolean }),
+  ...jobsShape,
 };
 
 function readIfPresent(root: string, file: string): string | null {
@@ -167,6 +172,7 @@ export function parseServerSettings(file: string | null, text: string | null): S
 
 export function parseWorkerSettings(file: string | null, text: string | null, server: ServerSettings): WorkerSettings {
   const b = text === null || file === null ? {} : readSection(file, text, 'build', workerShape);
+  const jobs = text === null || file === null ? { jobs: {}, deps: [] } : readJobs(file, text, b);
   return {
     file: text === null ? null : file,
     command: b.command,
@@ -183,6 +189,7 @@ export function parseWorkerSettings(file: string | null, text: string | null, se
       ignore: b.cross_compile?.ignore?.map(parsePlatform) ?? [],
       cgo: b.cross_compile?.cgo ?? false,
     },
+    ...jobs,
   };
 }
 

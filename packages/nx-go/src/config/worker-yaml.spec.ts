@@ -94,7 +94,7 @@ describe('parseBuildSettings', () => {
     const text = 'type: go\nbuild:\n  timeout: sixty\n  colour: blue\n';
     expect(problemsOf(() => parseBuildSettings(texts(null, text), server))).toEqual([
       `${FILE}:${pos(text, 'sixty')}: build.timeout: "sixty" is not valid; expected a Go duration such as 60s, 1m30s or 500ms`,
-      `${FILE}:${pos(text, 'colour')}: build.colour: unknown key; expected one of command, timeout, dir, env, flags, sources, exclude, main, validate, cross_compile`,
+      `${FILE}:${pos(text, 'colour')}: build.colour: unknown key; expected one of command, timeout, dir, env, flags, sources, exclude, main, validate, cross_compile, jobs, deps`,
     ]);
   });
 });

@@ -212,3 +212,73 @@ export function readSection<S extends Shape>(file: string, text: string, section
   if (value === INVALID || problems.length) throw new ConfigError(problems);
   return value;
 }
+
+/** A list whose items each have type `item`. */
+export function listOf<T>(item: FieldType<T>): FieldType<T[]> {
+  const describe = `a list in which each item is ${item.describe}`;
+  return {
+    describe,
+    schema: { type: 'array', items: item.schema },
+    read(node, at) {
+      if (!node || !isSeq(node)) return at.fail(node, at.key, `${show(node)} is not valid; expected ${describe}`);
+      const out: T[] = [];
+      let ok = true;
+      node.items.forEach((n, i) => {
+        const value = item.read(n as Node, { ...at, key: `${at.key}[${i}]` });
+        if (value === INVALID) ok = false;
+        else out.push(value);
+      });
+      return ok ? out : INVALID;
+    },
+  };
+}
+
+/** A mapping from names that `isName` accepts (described by `nameDescribe`) to values of type `value`. */
+export function mapOf<T>(value: FieldType<T>, nameDescribe: string, isName: (s: string) => boolean): FieldType<Record<string, T>> {
+  const describe = `a mapping of ${nameDescribe} to ${value.describe}`;
+  return {
+    describe,
+    // An empty mapping may be written as nothing at all; names are checked by isName, which JSON Schema cannot express.
+    schema: { type: ['object', 'null'], additionalProperties: value.schema },
+    read(node, at) {
+      if (node && isScalar(node) && node.value === null) return {};
+      if (!node || !isMap(node)) return at.fail(node, at.key, `${show(node)} is not valid; expected ${describe}`);
+      const out: Record<string, T> = {};
+      let ok = true;
+      for (const pair of node.items) {
+        const k = pair.key as Node;
+        const name = isScalar(k) ? String(k.value) : show(k);
+        if (!isName(name)) {
+          at.fail(k, `${at.key}.${name}`, `${show(k)} is not a valid name; expected ${nameDescribe}`);
+          ok = false;
+          continue;
+        }
+        const v = value.read(pair.value as Node | null, { ...at, key: `${at.key}.${name}` });
+        if (v === INVALID) ok = false;
+        else out[name] = v;
+      }
+      return ok ? out : INVALID;
+    },
+  };
+}
+
+/**
+ * `file:line:col` of the value at `path` in a YAML text that readSection accepted, for checks that span
+ * several keys and so run after the walk. `offset` points inside a plain or quoted one-line string
+ * (a template error); elsewhere the position of the value itself is given.
+ */
+export function locate(file: string, text: string, path: ReadonlyArray<string | number>, offset?: number): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  let node = doc.getIn(path, true) as Node | undefined;
+  for (let n = path.length - 1; node === undefined && n >= 0; n--) node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+  let start = node?.range?.[0] ?? 0;
+  if (node && isScalar(node) && typeof node.value === 'string' && offset !== undefined) {
+    const source = text.slice(node.range![0], node.range![1]);
+    const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
+    // Only when the source is the value verbatim is an offset into the value an offset into the file.
+    if (source.slice(quote, quote + node.value.length) === node.value) start += quote + offset;
+  }
+  const { line, col } = lineCounter.linePos(start);
+  return `${file}:${line}:${col}`;
+}

@@ -9,6 +9,7 @@ import { replacedModules, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
+import { jobNamedInputs } from './job-targets';
 
 export interface GoPluginOptions {
   /** Globs of worker directories, relative to the workspace root. Default `workers/*`. */
@@ -25,7 +26,7 @@ export const GO_MOD_GLOB = '**/go.mod';
 export const PLUGIN_NAME = '@tqserver/nx-go';
 
 /** Directories whose go.mod files are never projects: dependencies and fixtures anywhere... */
-const SKIPPED_ANYWHERE = new Set(['node_modules', 'vendor', 'testdata', '.nx']);
+const SKIPPED_ANYWHERE = new Set(['node_modules', 'vendor', 'testdata', '.nx', '.jobs']);
 /** ...and build outputs, which hold copies; a worker may still be called `dist`. */
 const SKIPPED_ABOVE = new Set(['bin', 'dist']);
 
@@ -111,7 +112,7 @@ export async function createGoNodes(
       const scope = (settings?: SourceSettings, files: string[] = []): DiskScope => ({ root, ...modules, settings, flagFiles: files });
       const namedInputs = (disk: DiskScope) => ({
         [SOURCES_INPUT]: sourceInputs(disk.settings),
-        [TEST_SOURCES_INPUT]: testSourceInputs(),
+        [TEST_SOURCES_INPUT]: testSourceInputs(disk.settings),
         [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk }),
       });
       if (!isWorker) {
@@ -129,7 +130,7 @@ export async function createGoNodes(
         const disk = scope(settings, flagFiles(root, settings));
         return {
           ...base,
-          namedInputs: namedInputs(disk),
+          namedInputs: { ...namedInputs(disk), ...jobNamedInputs(worker) },
           targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, vendored: facts!.vendored, dockerfile: facts!.dockerfile, serverConfig: serverFile }),
         };
       } catch (e) {

@@ -16,6 +16,7 @@ import {
   WORKSPACE_GO_FILES,
   type InputDefinition,
 } from '../plan/inputs';
+import { jobTargets, withBuildDeps } from './job-targets';
 
 export const EXECUTORS = {
   build: '@tqserver/nx-go:build',
@@ -56,7 +57,7 @@ export function platformTargetName(p: Platform): string {
 function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string): TargetConfiguration {
   const job = planBuild(worker, kind, { vendored: ctx.vendored });
   const { server } = worker;
-  return {
+  return withBuildDeps({
     executor: EXECUTORS.build,
     cache: server.cache.enabled,
     ...(server.parallel ? {} : { parallelism: false }),
@@ -68,7 +69,7 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
       serverConfig: ctx.serverConfig,
     },
     metadata: { technologies, description, job },
-  };
+  }, worker);
 }
 
 /**
@@ -160,8 +161,14 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
     },
     ...perPlatform,
     ...(ctx.dockerfile ? { 'docker-build': dockerBuildTarget(worker, { vendored: ctx.vendored }) } : {}),
-    ...moduleTargets(worker.root, ctx),
+    ...withJobsForTests(moduleTargets(worker.root, ctx), worker),
+    ...jobTargets(worker, ctx),
   };
+}
+
+/** Tests and vet compile what jobs generate into the tree, so they wait for build.deps as the builds do. */
+function withJobsForTests(targets: Record<string, TargetConfiguration>, worker: Worker): Record<string, TargetConfiguration> {
+  return { ...targets, test: withBuildDeps(targets.test, worker), vet: withBuildDeps(targets.vet, worker) };
 }
 
 /** A worker whose config cannot be read still gets its targets; running them reports the config error. */

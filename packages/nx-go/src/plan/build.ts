@@ -51,6 +51,8 @@ export interface BuildJob {
   validate: boolean | 'auto';
   /** Workspace-relative files that flags name (-pgo=, -modfile=): inputs beyond the module's sources. */
   files?: string[];
+  /** build.deps: the jobs this build waits for, the keys of {{index .Deps …}} in flags and command. */
+  deps?: string[];
 }
 
 /** Go's names for the environment variables that change what `go build` produces. */
@@ -185,8 +187,9 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
   // Release binaries are checked whether stamped or not; the check only asks for the version when stamped.
   const validate = kind.target === 'build' ? false : (settings.validate ?? 'auto');
 
+  const deps = settings.deps?.length ? { deps: settings.deps } : {};
   if (settings.command !== undefined && kind.target === 'build') {
-    return { cwd, shell: settings.command, env, output, stamp: false, validate: false };
+    return { cwd, shell: settings.command, env, output, stamp: false, validate: false, ...deps };
   }
 
   const files = flagFiles(worker.root, settings);
@@ -204,6 +207,7 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
     stamp,
     validate,
     ...(files.length ? { files } : {}),
+    ...deps,
   };
 }
 

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { isLocalReplacementPath, parseGoMod } from '../graph/go-mod';
 import type { SourceSettings } from './inputs';
+import { jobOutputGlobs } from './jobs';
 
 /**
  * Nx hashes only the files git can see: a gitignored go.work, vendor/, generated Go file or embedded
@@ -72,7 +73,9 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
-  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, '**/*_test.go', '**/node_modules/**'];
+  // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
+  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**'];
+  for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
   if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);

@@ -23,7 +23,7 @@ import {
 import { diskDigestCommand } from './disk-inputs';
 import { matchesGlob } from 'node:path';
 
-const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '**/*_test.go', 'config.yaml', '**/testdata/**', '**/*.md'];
+const EXCLUDED_BY_DEFAULT = ['bin/**', 'dist/**', '.jobs/**', '**/*_test.go', 'config.yaml', '**/testdata/**', '**/*.md'];
 /** With explicit sources, docs are the user's call (a worker may embed them). */
 const EXCLUDED_ALWAYS = EXCLUDED_BY_DEFAULT.filter((p) => p !== '**/*.md');
 const GO_READ = GO_READ_PATTERNS.map((p) => `{projectRoot}/${p}`);

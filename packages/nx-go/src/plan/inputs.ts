@@ -4,6 +4,7 @@ import type { WorkerSettings } from '../config/settings';
 import { createHash } from 'node:crypto';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
 import { diskDigestCommand, type DiskScope } from './disk-inputs';
+import { jobOutputGlobs } from './jobs';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -24,8 +25,8 @@ export const STAMP_COMMAND =
 
 const root = (p: string) => `{projectRoot}/${p}`;
 
-/** Never part of what a binary is made from: the plugin's own output directories and tests. */
-const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '**/*_test.go'];
+/** Never part of what a binary is made from: the plugin's own output directories (build jobs' too) and tests. */
+const ALWAYS_EXCLUDED = ['bin/**', 'dist/**', '.jobs/**', '**/*_test.go'];
 
 /** Left out only when `sources` is not given; a worker that embeds docs lists them in `sources`. */
 const DEFAULT_EXCLUDED = ['**/*.md'];
@@ -47,8 +48,8 @@ export const GO_READ_PATTERNS = [
 /** Vendored code is read instead of the module cache once vendor/modules.txt exists. */
 const VENDOR = 'vendor/**/*';
 
-/** The worker's own source choices, as far as they decide what is hashed. */
-export type SourceSettings = Pick<WorkerSettings, 'sources' | 'exclude'>;
+/** The worker's own source choices, as far as they decide what is hashed; jobs' outputs never are. */
+export type SourceSettings = Pick<WorkerSettings, 'sources' | 'exclude'> & Partial<Pick<WorkerSettings, 'jobs'>>;
 
 /**
  * Exclusions that an explicit `sources` entry can lift, because a binary may embed such a file:
@@ -61,7 +62,7 @@ function negatives(settings?: SourceSettings): string[] {
     ...(explicit.includes('config.yaml') ? [] : ['config.yaml']),
     ...(explicit.some((s) => s.split('/').includes('testdata')) ? [] : ['**/testdata/**']),
   ];
-  return [...new Set([...ALWAYS_EXCLUDED, ...liftable, ...(settings?.sources ? [] : DEFAULT_EXCLUDED), ...(settings?.exclude ?? [])])];
+  return [...new Set([...ALWAYS_EXCLUDED, ...jobOutputGlobs(settings), ...liftable, ...(settings?.sources ? [] : DEFAULT_EXCLUDED), ...(settings?.exclude ?? [])])];
 }
 
 export function sourceInputs(settings?: SourceSettings): string[] {
@@ -69,8 +70,8 @@ export function sourceInputs(settings?: SourceSettings): string[] {
   return [...new Set(positive)].map(root).concat(negatives(settings).map((p) => `!${root(p)}`));
 }
 
-export function testSourceInputs(): string[] {
-  return ['**/*'].map(root).concat(['bin/**', 'dist/**', '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
+export function testSourceInputs(settings?: Partial<Pick<WorkerSettings, 'jobs'>>): string[] {
+  return ['**/*'].map(root).concat(['bin/**', 'dist/**', '.jobs/**', ...jobOutputGlobs(settings), '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
 }
 
 /** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */

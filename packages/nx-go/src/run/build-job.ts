@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
+import { renderTemplate } from '../plan/template';
 import { runStep, type Step } from './process';
 
 export interface Stamp {
@@ -17,14 +18,8 @@ export interface RunJobOptions {
   timeoutMs: number;
   verbose: boolean;
   log: (line: string) => void;
-}
-
-/** The seed's template language, reduced to what build steps use: {{.Name}} looked up in `vars`. */
-export function render(text: string, vars: Record<string, string>): string {
-  return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name: string) => {
-    if (!(name in vars)) throw new Error(`unknown template variable ${whole}; expected one of ${Object.keys(vars).map((k) => `{{.${k}}}`).join(', ')}`);
-    return vars[name];
-  });
+  /** Absolute output directories of the build's deps (build.deps), for {{index .Deps …}}. */
+  deps?: Record<string, string>;
 }
 
 /** Parses the output of STAMP_COMMAND: short commit and commit time, then `git describe`, or "unversioned". */
@@ -68,7 +63,13 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
     Object.assign(vars, read.stamp);
   }
 
-  const step: Step = job.exec ? { exec: job.exec.map((a) => render(a, vars)) } : { shell: render(job.shell ?? '', vars) };
+  let step: Step;
+  try {
+    const render = (text: string) => renderTemplate(text, { fields: vars, deps: opts.deps ?? {} });
+    step = job.exec ? { exec: job.exec.map(render) } : { shell: render(job.shell ?? '') };
+  } catch (e) {
+    return { ok: false, message: `${opts.label}: ${e instanceof Error ? e.message : String(e)}` };
+  }
   if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
   // A previous binary left at the output would pass for this build's when a `command` writes nothing.

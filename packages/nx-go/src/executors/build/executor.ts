@@ -9,6 +9,7 @@ import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
 import { gitIgnoredFiles, unhashableWorkspace, unhashedEmbeds, type HashedModule } from '../../run/embeds';
 import { runBuildJob } from '../../run/build-job';
 import { projectRun } from '../project-settings';
+import { depDirs } from '../job/dep-dirs';
 
 export interface BuildExecutorOptions {
   /** Which job: build (development), build-prod, or cross-compile with `platform`. */
@@ -83,7 +84,10 @@ export default async function buildExecutor(options: BuildExecutorOptions, conte
   if (unhashable) return fail(unhashable);
   const embeds = unhashedEmbeds(run.workspaceRoot, modules, git);
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
+  const deps = depDirs(job.deps ?? [], run.name, context);
+  if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const result = await runBuildJob(job, {
+    deps: deps.dirs,
     workspaceRoot: run.workspaceRoot,
     label: run.label,
     timeoutMs: run.settings.timeoutMs,

@@ -1,0 +1,111 @@
+// Pure: a worker's build jobs -> `job-<name>` targets, the named inputs that hold their IDs, and the wiring of build.deps.
+import type { TargetConfiguration } from '@nx/devkit';
+import { isCrossProject } from '../config/jobs';
+import type { Worker } from '../plan/build';
+import { externalInputs, pluginRuntime, type InputDefinition } from '../plan/inputs';
+import { describeCmd, jobDigest, jobInputName, jobOutputGlobs, jobTargetName, planJobs, runsGo, splitDep, type JobPlan } from '../plan/jobs';
+import type { InferenceContext } from './targets';
+
+const technologies = ['go'];
+export const JOB_EXECUTOR = '@tqserver/nx-go:job';
+
+/**
+ * One named input per job, `go-job-<name>`: its input files, the digest of its planned commands and the
+ * named inputs of its same-worker deps, so its hash is distbuild's ID (a dep's ID is part of it).
+ * Outputs of jobs are never inputs: Nx takes file hashes before any job runs.
+ */
+export function jobNamedInputs(worker: Pick<Worker, 'root' | 'settings'>): Record<string, InputDefinition[]> {
+  const outputs = ['.jobs/**', ...jobOutputGlobs(worker.settings)].map((g) => `!{projectRoot}/${g}`);
+  return Object.fromEntries(
+    planJobs(worker).map((plan) => [
+      jobInputName(plan.name),
+      [
+        ...plan.inputs,
+        ...outputs,
+        { runtime: jobDigest(plan) },
+        // The toolchain that runs a generator is part of what it makes; shell variables are not (pin them in env:).
+        ...(runsGo(plan) ? [{ runtime: 'go env GOVERSION || echo go-not-found' }] : []),
+        ...plan.deps.filter((d) => !isCrossProject(d)).map(jobInputName),
+      ],
+    ]),
+  );
+}
+
+/** `dependsOn` entries for deps as written: `gen` or `project:gen`. */
+function dependsOn(deps: readonly string[], self: string): NonNullable<TargetConfiguration['dependsOn']> {
+  return deps.map((d) => {
+    const { project, job } = splitDep(d, self);
+    return project === self ? jobTargetName(job) : { projects: [project], target: jobTargetName(job) };
+  });
+}
+
+/**
+ * What `deps` contributes to a task's hash: the named input of each same-worker dep (which holds that
+ * dep's own same-worker deps), and for every other project's job reached through them its named input
+ * there. A named input cannot name another project's, so those are gathered here; and since the
+ * other project's job may itself depend further afield, the output files of the tasks it depends on
+ * are hashed as well.
+ */
+function depInputs(deps: readonly string[], worker: Pick<Worker, 'name' | 'settings'>): InputDefinition[] {
+  const inputs: InputDefinition[] = [];
+  const cross = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (d: string) => {
+    if (isCrossProject(d)) {
+      cross.add(d);
+      return;
+    }
+    if (seen.has(d)) return;
+    seen.add(d);
+    for (const next of worker.settings.jobs[d]?.deps ?? []) walk(next);
+  };
+  for (const d of deps) {
+    if (!isCrossProject(d)) inputs.push(jobInputName(d));
+    walk(d);
+  }
+  for (const d of cross) {
+    const { project, job } = splitDep(d, worker.name);
+    inputs.push({ input: jobInputName(job), projects: [project] });
+  }
+  if (cross.size) inputs.push({ dependentTasksOutputFiles: '**/*', transitive: true });
+  return inputs;
+}
+
+/** Adds build.deps to a build, test or vet target: it waits for the jobs, and their IDs are in its hash. */
+export function withBuildDeps(target: TargetConfiguration, worker: Pick<Worker, 'name' | 'settings'>): TargetConfiguration {
+  const deps = worker.settings.deps;
+  if (!deps.length) return target;
+  return {
+    ...target,
+    dependsOn: [...(target.dependsOn ?? []), ...dependsOn(deps, worker.name)],
+    inputs: [...(target.inputs ?? []), ...depInputs(deps, worker)],
+  };
+}
+
+function jobTarget(worker: Worker, plan: JobPlan, ctx: Pick<InferenceContext, 'pluginPackage' | 'pluginIdentity' | 'serverConfig'>): TargetConfiguration {
+  const crossDeps = depInputs(plan.deps, worker).filter((i) => typeof i !== 'string');
+  return {
+    executor: JOB_EXECUTOR,
+    cache: worker.server.cache.enabled,
+    inputs: [jobInputName(plan.name), ...crossDeps, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity)],
+    outputs: [plan.outputDir, ...plan.outputs].map((o) => `{workspaceRoot}/${o}`),
+    ...(plan.deps.length ? { dependsOn: dependsOn(plan.deps, worker.name) } : {}),
+    // Options name only the job: its commands are hashed per task through its named input.
+    options: { job: plan.name, serverConfig: ctx.serverConfig },
+    metadata: {
+      technologies,
+      description: `Build job ${plan.name}: ${plan.cmds.length} command${plan.cmds.length === 1 ? '' : 's'} into ${plan.outputDir}`,
+      job: {
+        cmds: plan.cmds.map(describeCmd),
+        outputDir: plan.outputDir,
+        outputs: plan.outputs,
+        deps: plan.deps,
+        inputs: plan.inputs,
+      },
+    },
+  };
+}
+
+export function jobTargets(worker: Worker, ctx: Pick<InferenceContext, 'pluginPackage' | 'pluginIdentity' | 'serverConfig'>): Record<string, TargetConfiguration> {
+  return Object.fromEntries(planJobs(worker).map((plan) => [jobTargetName(plan.name), jobTarget(worker, plan, ctx)]));
+}

@@ -1,0 +1,106 @@
+// Pure: a worker's build jobs -> JobPlans (distbuild's Job), their output directories and their IDs. Inference hashes them; the job executor runs them.
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { isCrossProject, JOBS_DIR, type JobCmd, type JobSpec } from '../config/jobs';
+import type { WorkerSettings } from '../config/settings';
+
+export interface JobPlan {
+  /** The job's name in build.jobs. */
+  name: string;
+  /** Workspace-relative worker directory: {{.SourceDir}}. */
+  sourceDir: string;
+  /** Workspace-relative output directory: {{.OutputDir}}, emptied before each run. */
+  outputDir: string;
+  /** Workspace-relative paths the job writes besides its output directory. */
+  outputs: string[];
+  /** Deps as written: `gen` or `project:gen`; the keys of {{index .Deps …}}. */
+  deps: string[];
+  /** As configured: templates are rendered only when the job runs, so the ID does not hold absolute paths. */
+  cmds: JobCmd[];
+  /** Nx input globs: `{projectRoot}/…` or `{workspaceRoot}/…`, negated ones with `!`. */
+  inputs: string[];
+}
+
+/** `job-<name>`: a ':' would read as project:target:configuration on Nx's command line. */
+export function jobTargetName(job: string): string {
+  return `job-${job}`;
+}
+
+/** The project-level named input that holds a job's ID: its files, its planned commands and its deps' IDs. */
+export function jobInputName(job: string): string {
+  return `go-job-${job}`;
+}
+
+export function jobOutputDir(workerRoot: string, job: string): string {
+  return posix.join(workerRoot, JOBS_DIR, job);
+}
+
+/** `project:job` -> its parts; a bare name is a job of `self`. */
+export function splitDep(dep: string, self: string): { project: string; job: string } {
+  if (!isCrossProject(dep)) return { project: self, job: dep };
+  const i = dep.lastIndexOf(':');
+  return { project: dep.slice(0, i), job: dep.slice(i + 1) };
+}
+
+function nxInput(glob: string): string {
+  const negated = glob.startsWith('!');
+  const g = negated ? glob.slice(1) : glob;
+  return `${negated ? '!' : ''}${g.startsWith('{workspaceRoot}/') ? g : `{projectRoot}/${g}`}`;
+}
+
+export function planJob(workerRoot: string, name: string, spec: JobSpec): JobPlan {
+  return {
+    name,
+    sourceDir: workerRoot,
+    outputDir: jobOutputDir(workerRoot, name),
+    outputs: spec.outputs.map((o) => posix.join(workerRoot, o)),
+    deps: spec.deps,
+    cmds: spec.cmds,
+    inputs: spec.inputs.map(nxInput),
+  };
+}
+
+export function planJobs(worker: { root: string; settings: Pick<WorkerSettings, 'jobs'> }): JobPlan[] {
+  return Object.entries(worker.settings.jobs).map(([name, spec]) => planJob(worker.root, name, spec));
+}
+
+/** Whether a job runs go itself (go run, go generate): Go's version then belongs to its ID. */
+export function runsGo(plan: Pick<JobPlan, 'cmds'>): boolean {
+  return plan.cmds.some((c) => 'exec' in c && posix.basename(c.exec[0] ?? '') === 'go');
+}
+
+const JOB_CMDS_MARK = 'echo nx-go-job-cmds';
+
+/**
+ * The part of a job's ID that is not files: its commands, deps, inputs and where it writes. Hashed as
+ * a runtime input for the same reason as a build's plan (see jobInput in inputs.ts): Nx hashes every
+ * target's options into every task of the project.
+ */
+export function jobDigest(plan: JobPlan): string {
+  const { name, ...rest } = plan;
+  return `${JOB_CMDS_MARK} ${createHash('sha256').update(JSON.stringify({ job: name, ...rest })).digest('hex').slice(0, 32)}`;
+}
+
+export function findJobDigest(inputs: readonly unknown[] | undefined): string | undefined {
+  for (const i of inputs ?? []) {
+    const runtime = (i as { runtime?: unknown }).runtime;
+    if (typeof runtime === 'string' && runtime.startsWith(JOB_CMDS_MARK)) return runtime;
+  }
+  return undefined;
+}
+
+/**
+ * Worker-relative globs of what jobs write into the source tree (their `outputs`; `.jobs/` is excluded
+ * everywhere): never a source of the worker's builds or tests, since a job's output reaches a build's
+ * hash through the job's ID, which the build's inputs hold, and Nx's file hashes are taken before the job runs.
+ */
+export function jobOutputGlobs(settings?: Partial<Pick<WorkerSettings, 'jobs'>>): string[] {
+  return Object.values(settings?.jobs ?? {}).flatMap((j) => j.outputs.flatMap((o) => [o, `${o}/**`]));
+}
+
+/** A command as one line, for metadata and --verbose: templates left as written. */
+export function describeCmd(cmd: JobCmd): string {
+  if ('cat' in cmd) return `cat > ${cmd.cat.output} <<< ${JSON.stringify(cmd.cat.template)}`;
+  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${v}`);
+  return [...(cmd.dir ? [`(in ${cmd.dir})`] : []), ...env, ...cmd.exec].join(' ');
+}
