@@ -22,6 +22,7 @@ export const EXECUTORS = {
   test: '@tqserver/nx-go:test',
   vet: '@tqserver/nx-go:vet',
   tidy: '@tqserver/nx-go:tidy',
+  serve: '@tqserver/nx-go:serve',
 } as const;
 
 const technologies = ['go'];
@@ -157,6 +158,18 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
     },
     ...perPlatform,
     ...moduleTargets(worker.root, ctx),
+    serve: serveTarget(ctx),
+  };
+}
+
+/** Runs until stopped and builds on its own (through the build target's plan), so it is continuous and never cached. */
+function serveTarget(ctx: ModuleContext): TargetConfiguration {
+  return {
+    executor: EXECUTORS.serve,
+    continuous: true,
+    cache: false,
+    options: { serverConfig: ctx.serverConfig },
+    metadata: { technologies, description: 'Serve the development build with hot reload: rebuild on change, zero-downtime swap behind a proxy' },
   };
 }
 

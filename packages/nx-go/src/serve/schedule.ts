@@ -12,6 +12,8 @@ export interface ScheduleState {
 
 export type ScheduleEvent =
   | { type: 'change'; at: number }
+  /** Build as soon as possible, without waiting for quiet (the first build of a run). */
+  | { type: 'now'; at: number }
   /** The debounce timer ran out: no change for debounce_ms. */
   | { type: 'quiet' }
   /** The build (and the swap that follows it) finished, whatever its outcome. */
@@ -26,6 +28,11 @@ export const INITIAL: ScheduleState = { phase: 'idle', dirty: false };
 export function transition(state: ScheduleState, event: ScheduleEvent): { state: ScheduleState; effects: Effect[] } {
   switch (state.phase) {
     case 'idle':
+    case 'waiting':
+      if (event.type === 'now') return { state: { phase: 'building', dirty: false }, effects: [{ type: 'build', since: state.since ?? event.at }] };
+  }
+  switch (state.phase) {
+    case 'idle':
       if (event.type === 'change') return { state: { phase: 'waiting', dirty: false, since: event.at }, effects: [{ type: 'arm' }] };
       return { state, effects: [] };
     case 'waiting':
@@ -35,7 +42,7 @@ export function transition(state: ScheduleState, event: ScheduleEvent): { state:
       return { state, effects: [] };
     case 'building':
       // Not a second build at once: remember that one more is due, from the first change that missed this one.
-      if (event.type === 'change') return { state: { phase: 'building', dirty: true, since: state.dirty ? state.since : event.at }, effects: [] };
+      if (event.type === 'change' || event.type === 'now') return { state: { phase: 'building', dirty: true, since: state.dirty ? state.since : event.at }, effects: [] };
       if (event.type === 'done') {
         if (!state.dirty) return { state: INITIAL, effects: [] };
         // The burst may still be going on: wait for quiet again, then build once.
@@ -71,6 +78,11 @@ export class Scheduler {
 
   change(): void {
     this.send({ type: 'change', at: this.clock.now() });
+  }
+
+  /** Builds at once (or right after the build under way). */
+  now(): void {
+    this.send({ type: 'now', at: this.clock.now() });
   }
 
   close(): void {
