@@ -127,7 +127,7 @@ class Served {
   readonly exited: Promise<number | null>;
 
   constructor(readonly ws: Workspace, args: string[]) {
-    this.child = spawn(process.execPath, [ws.path('node_modules/.bin/nx'), ...args, '--output-style=static'], {
+    this.child = spawn(process.execPath, [ws.path('node_modules/.bin/nx'), ...args, '--output-style=stream'], {
       cwd: ws.root,
       env: ws.env,
       detached: true,
@@ -173,6 +173,8 @@ async function waitForVersion(port: number, version: string, served: Served): Pr
 
 function setUpWorkspace(): Workspace {
   const ws = Workspace.create();
+  // Default ports (run-many) from a random range, away from whatever else this machine runs.
+  const base = 20000 + Math.floor(Math.random() * 20000);
   ws.write('workers/api/src/main.go', workerMain('1'));
   ws.remove('workers/api/src/banner.txt');
   ws.write('workers/api/config/worker.yaml', 'path: /api\ntype: go\n');
@@ -182,7 +184,7 @@ function setUpWorkspace(): Workspace {
   ws.write('libs/unused/unused.go', 'package unused\n\nconst Word = "unused"\n');
   ws.write(
     'config/server.yaml',
-    `${ws.read('config/server.yaml')}\nworkers:\n  port_range_start: ${20000 + Math.floor(Math.random() * 20000)}\n  shutdown_grace_period_ms: 2000\n  health_check_wait_timeout_ms: 10000\nfile_watcher:\n  debounce_ms: 200\n`,
+    `${ws.read('config/server.yaml')}\nworkers:\n  port_range_start: ${base}\n  port_range_end: ${base + 99}\n  shutdown_grace_period_ms: 2000\n  health_check_wait_timeout_ms: 10000\nfile_watcher:\n  debounce_ms: 200\n`,
   );
   ws.commit('http workers');
   return ws;

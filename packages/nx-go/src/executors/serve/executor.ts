@@ -84,17 +84,17 @@ export function planFromContext(options: ServeExecutorOptions, context: Executor
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-export default async function* serveExecutor(options: ServeExecutorOptions, context: ExecutorContext): AsyncGenerator<{ success: boolean; baseUrl?: string }> {
+export default async function* serveExecutor(options: ServeExecutorOptions, context: ExecutorContext): AsyncGenerator<{ success: boolean; baseUrl?: string }, { success: boolean } | undefined> {
   if (options.configError) {
     logger.error(options.configError);
-    return yield { success: false };
+    return { success: false };
   }
   let plan: ServePlan;
   try {
     plan = planFromContext(options, context);
   } catch (e) {
     logger.error(message(e));
-    return yield { success: false };
+    return { success: false };
   }
   const session = new ServeSession(
     plan,
@@ -121,7 +121,7 @@ export default async function* serveExecutor(options: ServeExecutorOptions, cont
     } catch (e) {
       logger.error(message(e));
       await session.stop(0);
-      return yield { success: false };
+      return { success: false };
     }
     yield { success: true, baseUrl: session.url };
     const signal = await finished;
