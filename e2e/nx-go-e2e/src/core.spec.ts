@@ -22,7 +22,11 @@ describe('core: build and build-prod', () => {
       expect.arrayContaining(['go-sources', '^go-sources', 'go-context']),
     );
     // The installed plugin's version, and no other npm package, is part of every Go task's hash.
-    expect(api.namedInputs['go-context']).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
+    const context = api.namedInputs['go-context'];
+    expect(context.slice(0, 3)).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
+    // The plugin's identity, and the digest of the files Nx cannot see (gitignored or outside the workspace).
+    expect(context[3].runtime).toMatch(/^echo @tqserver\/nx-go \d+\.\d+\.\d+:[0-9a-f]{16}$/);
+    expect(context[4].runtime).toContain('git ls-files --others --ignored --exclude-standard');
     expect(api.targets.build.inputs.some((i: { runtime?: string }) => i.runtime?.startsWith('go env GOVERSION'))).toBe(true);
     const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
     expect(shared.tags).toContain('go:library');
@@ -123,14 +127,29 @@ describe('core: failure handling', () => {
   it('refuses to cache a binary that embeds a file its hash leaves out', () => {
     ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n');
     ws.write('workers/auth/src/HELP.md', '# auth help\n');
-    ws.write('workers/auth/src/help.go', 'package main\n\nimport _ "embed"\n\n//go:embed HELP.md\nvar help string\n');
+    // gofmt indents the directive inside a var block; the guard must see it there too.
+    ws.write('workers/auth/src/help.go', 'package main\n\nimport _ "embed"\n\nvar (\n\t//go:embed HELP.md\n\thelp string\n)\n');
     const r = ws.nx(['build', 'auth']);
     expect(r.code).not.toBe(0);
-    expect(r.output).toContain('workers/auth/src/help.go embeds workers/auth/src/HELP.md, which is not among the build\'s inputs');
+    expect(r.output).toContain('workers/auth/src/help.go embeds workers/auth/src/HELP.md, which is not among the build\'s inputs; add "src/HELP.md" to build.sources');
     ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n  sources: ["src/**/*", "go.mod"]\n');
     expect(ws.nx(['build', 'auth']).code).toBe(0);
     ws.remove('workers/auth/src/help.go');
     ws.remove('workers/auth/src/HELP.md');
+  });
+
+  it('refuses to cache a binary that embeds a gitignored file no build.sources entry names', () => {
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n');
+    ws.write('.gitignore', `${ws.read('.gitignore')}generated/\n`);
+    ws.write('workers/auth/src/generated/ui.html', '<h1>generated</h1>\n');
+    ws.write('workers/auth/src/ui.go', 'package main\n\nimport "embed"\n\n//go:embed generated\nvar ui embed.FS\n');
+    const r = ws.nx(['build', 'auth']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('workers/auth/src/ui.go embeds workers/auth/src/generated/ui.html, which git ignores, so Nx cannot hash it; list it in build.sources (for example "src/generated/**")');
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 30s\n  sources: ["src/**/*.go", "src/generated/**"]\n');
+    expect(ws.nx(['build', 'auth']).code).toBe(0);
+    ws.remove('workers/auth/src/ui.go');
+    ws.remove('workers/auth/src/generated');
   });
 
   it('says how to fix a missing go in one line', () => {

@@ -100,7 +100,7 @@ const HITS: Change[] = [
   { name: 'a library that the worker does not import', project: 'auth', apply: replace('libs/shared/shared.go', '"hello"', '"hi"') },
   { name: 'a non-build section of config.yaml', project: 'api', apply: replace('workers/api/config.yaml', 'port: 8080', 'port: 9090') },
   { name: 'a library test file', project: 'api', apply: append('libs/shared/shared_test.go', '\n// more\n') },
-  { name: 'CGO_ENABLED in the environment (the plan pins cgo)', project: 'auth', apply: () => undefined, env: { CGO_ENABLED: '1' } },
+  { name: 'CGO_ENABLED in the environment (the plan pins cgo)', project: 'auth', apply: () => undefined, env: { CGO_ENABLED: '0' } },
   { name: 'a gitignored log file in the worker', project: 'ui', apply: (ws) => ws.write('workers/ui/src/server.log', 'noise\n') },
   { name: 'build.env, for test (it applies to go build only)', project: 'api', target: 'test', apply: replace('workers/api/config.yaml', 'CGO_ENABLED: "0"', 'CGO_ENABLED: "0"\n    GOFLAGS: -tags=nxgo_never') },
 ];

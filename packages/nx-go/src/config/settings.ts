@@ -195,13 +195,23 @@ export function loadWorkerSettings(workspaceRoot: string, workerRoot: string, se
 export interface WorkerFacts {
   /** The seed's layout: the main package lives in src/. */
   hasSrc: boolean;
-  /** vendor/modules.txt exists, so builds use -mod=vendor. */
+  /** The module's vendor/modules.txt exists, so builds use -mod=vendor. */
   vendored: boolean;
 }
 
+/** The workspace-relative directory of the go.mod that `dir` builds in: itself or the nearest one above it. */
+export function enclosingModuleDir(workspaceRoot: string, dir: string): string | undefined {
+  for (let d = posix.normalize(dir); ; d = posix.dirname(d)) {
+    if (existsSync(join(workspaceRoot, d, 'go.mod'))) return d;
+    if (d === '.' || d === '/' || d === '') return undefined;
+  }
+}
+
 export function readWorkerFacts(workspaceRoot: string, workerRoot: string): WorkerFacts {
+  // A worker inside a larger module (TQServer's layout) builds with that module's vendor/.
+  const moduleDir = enclosingModuleDir(workspaceRoot, workerRoot) ?? workerRoot;
   return {
     hasSrc: existsSync(join(workspaceRoot, workerRoot, 'src')),
-    vendored: existsSync(join(workspaceRoot, workerRoot, 'vendor', 'modules.txt')),
+    vendored: existsSync(join(workspaceRoot, moduleDir, 'vendor', 'modules.txt')),
   };
 }

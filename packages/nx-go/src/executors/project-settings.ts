@@ -1,6 +1,7 @@
 // What every executor needs from its context: the project's root, a label for messages, and (builds only) run-time settings.
 import type { ExecutorContext } from '@nx/devkit';
-import { loadServerSettings, loadWorkerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
+import { loadServerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
+import { loadBuildSettings } from '../config/worker-yaml';
 
 export interface Project {
   workspaceRoot: string;
@@ -28,9 +29,9 @@ export function projectOf(context: ExecutorContext, verbose = false): Project {
   };
 }
 
-/** For the build targets. Throws ConfigError (file:line:col) when config.yaml or server.yaml is invalid. */
+/** For the build targets. Throws ConfigError (file:line:col) when config.yaml, config/worker.yaml or server.yaml is invalid. */
 export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
   const project = projectOf(context, verbose);
   const server = loadServerSettings(context.root, serverConfig);
-  return { ...project, server, settings: loadWorkerSettings(context.root, project.root, server) };
+  return { ...project, server, settings: loadBuildSettings(context.root, project.root, server) };
 }

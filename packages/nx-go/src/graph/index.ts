@@ -6,6 +6,7 @@ import { DependencyType } from '@nx/devkit';
 import type { CreateDependenciesContext, FileData, RawProjectGraphDependency } from '@nx/devkit';
 import { parseGoImports } from './go-imports';
 import { findModuleForImport } from './module-index';
+import { moduleEdges } from './packages';
 import { loadWorkspaceModules, normalizeProjectRoot, type GoProject } from './workspace-modules';
 
 export interface GoDependency {
@@ -34,17 +35,22 @@ const importsByFile = new Map<string, CachedImports>();
  * would vanish as soon as the chosen file was edited.
  */
 export function createGoDependencies(context: CreateDependenciesContext): RawProjectGraphDependency[] {
-  return scanGoFileDependencies(context).map(({ source, target, sourceFile }) => ({
+  const modules = loadWorkspaceModules(context.workspaceRoot, context.projects);
+  const imports: RawProjectGraphDependency[] = scanGoFileDependencies(context, modules).map(({ source, target, sourceFile }) => ({
     source,
     target,
     sourceFile,
     type: DependencyType.static,
   }));
+  // Not file-level, so Nx keeps no copy between runs: they are returned on every call.
+  return imports.concat(moduleEdges(modules.inModule));
 }
 
 /** One entry per (source file, target project); `testOnly` says whether that file is a `_test.go` file. */
-export function scanGoFileDependencies(context: CreateDependenciesContext): GoDependency[] {
-  const modules = loadWorkspaceModules(context.workspaceRoot, context.projects);
+export function scanGoFileDependencies(
+  context: CreateDependenciesContext,
+  modules = loadWorkspaceModules(context.workspaceRoot, context.projects),
+): GoDependency[] {
   const rescanAll = moduleLayoutChanged(context, modules.projects);
   const filesByProject = rescanAll ? context.fileMap.projectFileMap : context.filesToProcess.projectFileMap;
   const scanned = new Set<string>();

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { ProjectConfiguration } from '@nx/devkit';
 import { isLocalReplacementPath, parseGoMod, parseGoWork, type GoModFile, type GoReplace, type GoWorkFile } from './go-mod';
 import { buildModuleTable, type ModuleTable } from './module-index';
+import { inModuleProjects, type InModuleProject } from './packages';
 
 export interface GoProject {
   readonly name: string;
@@ -19,6 +20,8 @@ export interface WorkspaceModules {
   readonly projects: ReadonlyMap<string, GoProject>;
   /** Lookup tables for imports written inside `project`, highest precedence first. */
   tablesFor(project: string): readonly ModuleTable[];
+  /** Go projects inside another project's module (TQServer's layout), each with its directory's import path. */
+  readonly inModule: readonly InModuleProject[];
 }
 
 interface LocalReplace {
@@ -69,6 +72,12 @@ export function loadWorkspaceModules(
     parsedMods.push({ name, root, parsed });
   }
 
+  const inModule = inModuleProjects(projects, [...goProjects.values()]);
+  const moduleOf = new Map(inModule.map((p) => [p.name, p.moduleProject]));
+  for (const p of inModule) {
+    goProjects.set(p.name, { name: p.name, root: p.root, modulePath: p.modulePath });
+  }
+
   const usable = [...goProjects.values()].filter((p) => p.modulePath !== undefined);
   const ownerOfDir = (dir: string): string | undefined => projectByRoot.get(dir) ?? deepestContainingProject(dir, usable);
 
@@ -84,10 +93,13 @@ export function loadWorkspaceModules(
 
   return {
     projects: goProjects,
+    inModule,
     tablesFor(project: string): readonly ModuleTable[] {
       const self = goProjects.get(project);
       const selfTable: ModuleTable = new Map(self?.modulePath !== undefined ? [[self.modulePath, project]] : []);
-      const ownReplaces = buildModuleTable((replacesByProject.get(project) ?? []).map((r) => [r.from, r.project] as const));
+      // A package inside a module is built with that module's go.mod, so its replaces apply.
+      const replaces = replacesByProject.get(project) ?? replacesByProject.get(moduleOf.get(project) ?? '') ?? [];
+      const ownReplaces = buildModuleTable(replaces.map((r) => [r.from, r.project] as const));
       // Own module first so a project's imports of its own packages are never
       // attributed elsewhere; then what cmd/go would consult for this module
       // (go.work, then this go.mod's replaces); then every other local module

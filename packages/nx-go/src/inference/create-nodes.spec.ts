@@ -260,6 +260,14 @@ describe('main package detection', () => {
 });
 
 describe('vendoring and server settings', () => {
+  it('keys vendor on what go mod vendor copies from, never on vendor/ itself, and restores go.mod and go.sum', async () => {
+    const vendor = (await projects([goMod('workers/api')]))['workers/api'].targets!.vendor;
+    expect(vendor.outputs).toEqual(['{projectRoot}/vendor', '{projectRoot}/go.mod', '{projectRoot}/go.sum']);
+    expect(vendor.inputs).toEqual(expect.arrayContaining(['{projectRoot}/**/*.go', '^go-sources', '!{projectRoot}/vendor/**']));
+    const digest = vendor.inputs!.find((i) => typeof i === 'object' && 'runtime' in i && String(i.runtime).includes('git ls-files')) as { runtime: string };
+    expect(digest.runtime).toContain(":(exclude,glob)workers/api/vendor/**");
+  });
+
   it('adds -mod=vendor when the worker has vendor/modules.txt', async () => {
     const files = [goMod('workers/api')];
     expect(execOf((await projects(files))['workers/api'].targets!.build)).not.toContain('-mod=vendor');

@@ -38,7 +38,7 @@ const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..'
 /** The plugin's own code is part of every memo key: an edited plugin must not reuse old inference. */
 const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
 /** Part of every task's hash: the same code gives the same identity on every machine. */
-const pluginIdentity = `${pluginVersion}:${codeDigest(join(__dirname, '..'))}`;
+export const pluginIdentity = `${pluginVersion}:${codeDigest(join(__dirname, '..'))}`;
 
 function readText(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;

@@ -13,9 +13,10 @@ export class InferenceMemo<T> {
     private readonly salt: string,
   ) {}
 
-  static open<T>(workspaceRoot: string, salt: string): InferenceMemo<T> {
+  /** `name` keeps memos apart: each one keeps only the entries it used last time. */
+  static open<T>(workspaceRoot: string, salt: string, name = 'tqserver-nx-go-inference'): InferenceMemo<T> {
     const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
-    const file = join(dir, 'tqserver-nx-go-inference.json');
+    const file = join(dir, `${name}.json`);
     let previous: Record<string, T> = {};
     try {
       if (existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));
@@ -51,33 +52,28 @@ export class InferenceMemo<T> {
   }
 }
 
+/** Visits the plugin's code files (not its specs or type declarations) in a stable order. */
+function eachCodeFile(dir: string, visit: (path: string, name: string) => void): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) eachCodeFile(p, visit);
+    else if (/\.(js|ts|json)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) visit(p, entry.name);
+  }
+}
+
 /** Sizes and modification times of the plugin's code files: cheap, and changes whenever the code does. */
 export function codeFingerprint(dir: string): string {
   const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.(js|ts|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
-        const st = statSync(p);
-        hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
-      }
-    }
-  };
-  walk(dir);
+  eachCodeFile(dir, (p) => {
+    const st = statSync(p);
+    hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+  });
   return hash.digest('hex').slice(0, 16);
 }
 
 /** A digest of the contents of the plugin's code files: unlike codeFingerprint, the same on every machine. */
 export function codeDigest(dir: string): string {
   const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.(js|ts|json)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) hash.update(`${entry.name}\n`).update(readFileSync(p));
-    }
-  };
-  walk(dir);
+  eachCodeFile(dir, (p, name) => hash.update(`${name}\n`).update(readFileSync(p)));
   return hash.digest('hex').slice(0, 16);
 }

@@ -91,7 +91,7 @@ function vendorInputs(ctx: ModuleContext): InputDefinition[] {
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
-function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
+export function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
   const goInputs = [CONTEXT_INPUT, goEnvRuntime()];
   const options = { serverConfig: ctx.serverConfig };
   return {

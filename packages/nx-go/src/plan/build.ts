@@ -4,8 +4,10 @@ import { TARGETABLE_PLATFORMS, type ModeSettings, type Platform, type ServerSett
 import { hasFlag, mergeFlags, parseFlags, type ParsedFlag } from './go-flags';
 
 export interface Worker {
-  /** Project name, also the binary's base name. */
+  /** Project name, also the binary's base name unless `binary` says otherwise. */
   name: string;
+  /** The binary's base name when it is not the project name (TQServer's server: `tqserver`). */
+  binary?: string;
   /** Workspace-relative worker directory, posix separators. */
   root: string;
   /** Main package directory relative to `root` (`src` or `.`). */
@@ -14,8 +16,8 @@ export interface Worker {
   server: ServerSettings;
 }
 
-export function makeWorker(name: string, root: string, settings: WorkerSettings, server: ServerSettings, facts: WorkerFacts): Worker {
-  return { name, root, mainDir: settings.main ?? (facts.hasSrc ? 'src' : '.'), settings, server };
+export function makeWorker(name: string, root: string, settings: WorkerSettings, server: ServerSettings, facts: WorkerFacts, binary?: string): Worker {
+  return { name, root, mainDir: settings.main ?? (facts.hasSrc ? 'src' : '.'), settings, server, ...(binary ? { binary } : {}) };
 }
 
 export type BuildKind =
@@ -98,16 +100,17 @@ export function modeOf(kind: BuildKind, server: ServerSettings): ModeSettings {
 }
 
 /** Output naming, `.exe` included, is decided here and nowhere else. */
-export function outputPath(worker: Pick<Worker, 'name' | 'root'>, kind: BuildKind): string {
+export function outputPath(worker: Pick<Worker, 'name' | 'root' | 'binary'>, kind: BuildKind): string {
+  const name = worker.binary ?? worker.name;
   switch (kind.target) {
     case 'build':
-      return posix.join(worker.root, 'bin', worker.name);
+      return posix.join(worker.root, 'bin', name);
     // Release binaries sit in dist/, apart from bin/, so no worker name can make two targets' outputs overlap.
     case 'build-prod':
-      return posix.join(worker.root, 'dist', worker.name);
+      return posix.join(worker.root, 'dist', name);
     case 'cross-compile': {
       const { goos, goarch } = kind.platform;
-      return posix.join(worker.root, 'dist', `${worker.name}-${goos}-${goarch}${goos === 'windows' ? '.exe' : ''}`);
+      return posix.join(worker.root, 'dist', `${name}-${goos}-${goarch}${goos === 'windows' ? '.exe' : ''}`);
     }
   }
 }

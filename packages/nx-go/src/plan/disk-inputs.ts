@@ -11,7 +11,10 @@ import type { SourceSettings } from './inputs';
 export interface DiskScope {
   /** Workspace-relative project root. */
   root: string;
-  /** Workspace-relative roots of local modules that the project's go.mod replaces into the build. */
+  /**
+   * Workspace-relative roots of local modules that the project's go.mod replaces into the build, and,
+   * for a package inside a larger module (TQServer's layout), that module's root.
+   */
   moduleRoots: string[];
   /** Replacement directories outside the workspace, relative to the workspace root (`../…`). */
   outsideModules: string[];
@@ -62,8 +65,8 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   for (const r of [scope.root, ...scope.moduleRoots]) {
     for (const p of GIT_GO_READ) specs.push(`:(glob)${prefix(r)}**/${p}`);
   }
-  if (scope.vendor !== false) specs.push(`:(glob)${prefix(scope.root)}vendor/**`);
-  else specs.push(`:(exclude,glob)${prefix(scope.root)}vendor/**`);
+  // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
+  for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${prefix(r)}vendor/**`);
   for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${prefix(scope.root)}${s}`);
   for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
   for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
@@ -95,4 +98,10 @@ export function diskDigestCommand(scope: DiskScope): string {
   const outside = scope.outsideModules.map((dir) => `echo ${sh(`module ${dir}`)}; (cd ${sh(dir)} && find . -type f ${FIND_GO_READ} | LC_ALL=C sort | h) || echo missing`);
   const gowork = `case \${GOWORK-} in ''|off) ;; *) cat -- "$GOWORK" "$GOWORK.sum" 2>/dev/null;; esac; echo "GOWORK=\${GOWORK-}"`;
   return [digest, ignored, ...outside, gowork].join('; ');
+}
+
+/** The scope of a project inside an enclosing module: the module's files and its replacements count too. */
+export function inModuleScope(root: string, moduleRoot: string, moduleGoMod: string, rest: Pick<DiskScope, 'settings' | 'flagFiles'> = { flagFiles: [] }): DiskScope {
+  const replaced = replacedModules(moduleRoot, moduleGoMod);
+  return { root, moduleRoots: [moduleRoot, ...replaced.moduleRoots.filter((r) => r !== moduleRoot)], outsideModules: replaced.outsideModules, ...rest };
 }

@@ -118,6 +118,8 @@ describe('goEnvRuntime', () => {
   it('asks go for its version and every variable that changes a binary, and never fails hashing', () => {
     expect(varsOf(goEnvRuntime())).toEqual([...BINARY_ENV_VARS]);
     expect(BINARY_ENV_VARS).toEqual(expect.arrayContaining(['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS', 'GOAMD64', 'CC']));
+    // Found in review: each of these changes what cgo or the linker produces, and none was hashed.
+    expect(BINARY_ENV_VARS).toEqual(expect.arrayContaining(['PKG_CONFIG', 'CGO_FFLAGS', 'AR', 'FC', 'GOFIPS140']));
   });
 
   it.each<[Record<string, string>, string[]]>([

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { sourceInputs } from '../plan/inputs';
-import { embedPatterns, gitIgnoredFiles, unhashedEmbeds } from './embeds';
+import { embedPatterns, gitIgnoredFiles, unhashableWorkspace, unhashedEmbeds } from './embeds';
 
 describe('embedPatterns', () => {
   it.each([
@@ -92,6 +92,16 @@ describe('unhashedEmbeds', () => {
       ]);
       const listed = { sources: ['src/**/*.go', 'src/webui/**'], exclude: [] };
       expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs(listed) }], gitIgnoredFiles(ws, disk(listed.sources)))).toEqual([]);
+    });
+
+    it('refuses a workspace that is not a git work tree but has a .gitignore, which Nx still applies', () => {
+      expect(unhashableWorkspace(ws, gitIgnoredFiles(ws, disk()), 'api: build')).toBeUndefined();
+      rmSync(join(ws, '.git'), { recursive: true, force: true });
+      const git = gitIgnoredFiles(ws, disk());
+      expect(git.workTree).toBe(false);
+      expect(unhashableWorkspace(ws, git, 'api: build')).toContain('is not a git work tree, yet Nx leaves out the files its .gitignore names');
+      rmSync(join(ws, '.gitignore'));
+      expect(unhashableWorkspace(ws, git, 'api: build')).toBeUndefined();
     });
 
     it('accepts an embedded file that git tracks', () => {

@@ -1,7 +1,7 @@
 // Guards the hash against //go:embed: every file a binary embeds must be among the files its task hashes.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { ignoredFileSpecs, type DiskScope } from '../plan/disk-inputs';
 
@@ -10,6 +10,8 @@ export interface HashedModule {
   root: string;
   /** Nx file inputs of the module, `{projectRoot}`-relative, `!` for exclusions (the go-sources named input). */
   inputs: string[];
+  /** Workspace-relative roots of other projects nested inside this one, whose Go files are theirs to check. */
+  nested?: string[];
 }
 
 /** The patterns of every //go:embed directive in a Go source text, unquoted. gofmt indents it inside var ( … ). */
@@ -29,6 +31,8 @@ function toGlob(root: string, input: string): string {
 
 /** What git can tell about files Nx does not see: which are ignored, and which ignored ones the plugin digests itself. */
 export interface IgnoredFiles {
+  /** Whether the workspace is a git work tree, so that git can say what it ignores. */
+  workTree: boolean;
   ignored(files: string[]): Set<string>;
   digested: Set<string>;
 }
@@ -42,10 +46,21 @@ function git(workspaceRoot: string, args: string[], input?: string): string[] | 
 
 /** Asks git, from the workspace root; outside a git work tree nothing counts as ignored. */
 export function gitIgnoredFiles(workspaceRoot: string, disk: DiskScope): IgnoredFiles {
+  const listed = git(workspaceRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(disk)]);
   return {
+    workTree: listed !== undefined,
     ignored: (files) => new Set(files.length ? git(workspaceRoot, ['check-ignore', '--stdin'], files.join('\n') + '\n') ?? [] : []),
-    digested: new Set(git(workspaceRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(disk)]) ?? []),
+    digested: new Set(listed ?? []),
   };
+}
+
+/**
+ * Nx applies .gitignore even outside a git work tree, where git cannot list what it hides: the hash
+ * could then miss an ignored file that go build reads. Such a build is refused rather than cached.
+ */
+export function unhashableWorkspace(workspaceRoot: string, git: IgnoredFiles, label: string): string | undefined {
+  if (git.workTree || !existsSync(join(workspaceRoot, '.gitignore'))) return undefined;
+  return `${label}: ${workspaceRoot} is not a git work tree, yet Nx leaves out the files its .gitignore names, so the plugin cannot tell whether go build reads a file the hash does not cover; run "git init" there (or remove .gitignore)`;
 }
 
 /** Advice that works for an embedded file that the module's inputs leave out, by why they leave it out. */
@@ -68,7 +83,7 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], g
   const problems: string[] = [];
   const found: Array<{ mod: HashedModule; file: string; embedded: string; isWorker: boolean }> = [];
   modules.forEach((mod, index) => {
-    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go'] });
+    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
     const embedders = goFiles
       .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
       .filter((e) => e.patterns.length > 0);

@@ -1,0 +1,293 @@
+// TQServer's real layout (examples/tqserver): one root module, workers with config/worker.yaml, bun and php workers, server/src.
+import { spawnSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { NX_VERSIONS, REPO_ROOT } from './support/paths';
+import { fromCache, Workspace } from './support/workspace';
+
+const EXAMPLE = join(REPO_ROOT, 'examples', 'tqserver');
+
+/** A fresh copy of the example with only nx, the packed plugin and `{ "plugins": ["@tqserver/nx-go"] }`. */
+function tqserverWorkspace(opts: { nxVersion?: string; seedWorkers?: boolean } = {}): Workspace {
+  const ws = Workspace.create({ nxVersion: opts.nxVersion, examples: false });
+  cpSync(EXAMPLE, ws.root, { recursive: true, filter: (src) => !/[\\/](bin|dist|node_modules)([\\/]|$)/.test(src.slice(EXAMPLE.length)) });
+  if (opts.seedWorkers) {
+    // The seed's layout beside it: workers with their own go.mod and config.yaml, libraries as modules.
+    for (const dir of ['workers/api', 'workers/auth', 'libs']) cpSync(join(REPO_ROOT, dir), ws.path(dir), { recursive: true, filter: (src) => !/[\\/](bin|dist)([\\/]|$)/.test(src.slice(REPO_ROOT.length)) });
+  }
+  ws.commit('tqserver layout');
+  return ws;
+}
+
+const replace = (rel: string, from: string, to: string) => (ws: Workspace) => {
+  const before = ws.read(rel);
+  if (!before.includes(from)) throw new Error(`${rel} does not contain ${from}`);
+  ws.write(rel, before.replace(from, to));
+};
+const append = (rel: string, text: string) => (ws: Workspace) => ws.write(rel, ws.read(rel) + text);
+
+type Project = { root: string; tags?: string[]; targets: Record<string, { options?: Record<string, unknown>; outputs?: string[] }>; metadata?: { technologies?: string[] } };
+
+function showProject(ws: Workspace, name: string): Project {
+  return JSON.parse(ws.nxOk(['show', 'project', name, '--json']).output);
+}
+
+function projectNames(ws: Workspace, args: string[] = []): string[] {
+  return (JSON.parse(ws.nxOk(['show', 'projects', '--json', ...args]).output) as string[]).sort();
+}
+
+const ALL_PROJECTS = ['hello', 'legacy', 'pkg-fastcgi', 'pkg-phpfpm', 'pkg-unused', 'pkg-worker', 'server', 'status', 'tqserver', 'web'];
+
+describe('TQServer layout: the example workspace', () => {
+  let ws: Workspace;
+  let baseline: string;
+  beforeAll(() => {
+    ws = tqserverWorkspace();
+    baseline = ws.git('rev-parse', 'HEAD');
+  });
+  afterAll(() => ws.destroy());
+
+  function reset(): void {
+    ws.git('reset', '-q', '--hard', baseline);
+    ws.git('clean', '-qfdx', '-e', 'node_modules', '-e', '.nx', '-e', 'bin');
+  }
+
+  it('discovers every worker (go, bun, php), the server, the module and its packages', () => {
+    expect(projectNames(ws)).toEqual(ALL_PROJECTS);
+
+    const hello = showProject(ws, 'hello');
+    expect(hello.root).toBe('workers/hello');
+    expect(hello.tags).toEqual(expect.arrayContaining(['go:worker', 'tqserver:go']));
+    expect(Object.keys(hello.targets)).toEqual(expect.arrayContaining(['build', 'build-prod', 'cross-compile', 'cross-compile-linux-arm64', 'test', 'vet']));
+    // go.mod belongs to the module, so do tidy and vendor.
+    expect(Object.keys(hello.targets)).not.toContain('tidy');
+    expect(Object.keys(hello.targets)).not.toContain('vendor');
+
+    const module = showProject(ws, 'tqserver');
+    expect(module.root).toBe('.');
+    // No Go files at the module root: no package of its own to test.
+    expect(Object.keys(module.targets).sort()).toEqual(['tidy', 'vendor']);
+
+    for (const [name, type] of [['web', 'bun'], ['legacy', 'php']] as const) {
+      const p = showProject(ws, name);
+      expect(p.tags).toEqual(expect.arrayContaining([`tqserver:${type}`, 'tqserver:worker']));
+      expect(p.metadata?.technologies).toContain(type);
+      expect(Object.keys(p.targets).filter((t) => /build|compile|vet|test|tidy|vendor/.test(t))).toEqual([]);
+    }
+
+    const server = showProject(ws, 'server');
+    expect(server.root).toBe('server');
+    expect(server.targets.build.outputs).toEqual(['{workspaceRoot}/server/bin/tqserver']);
+    expect(Object.keys(server.targets)).toEqual(expect.arrayContaining(['build', 'build-prod', 'cross-compile', 'test', 'vet']));
+
+    const pkg = showProject(ws, 'pkg-worker');
+    expect(pkg.tags).toContain('go:package');
+    expect(Object.keys(pkg.targets).sort()).toEqual(['test', 'vet']);
+    expect(pkg.targets.test.options?.packages).toBe('.');
+  });
+
+  it('maps enabled: "development" to build, test and vet only, and "false" to no build at all', () => {
+    const status = Object.keys(showProject(ws, 'status').targets);
+    expect(status).toEqual(expect.arrayContaining(['build', 'test', 'vet']));
+    expect(status.filter((t) => t.startsWith('build-prod') || t.startsWith('cross-compile'))).toEqual([]);
+
+    replace('workers/status/config/worker.yaml', 'enabled: "development"', 'enabled: false')(ws);
+    const disabled = showProject(ws, 'status');
+    expect(disabled.tags).toContain('tqserver:disabled');
+    expect(Object.keys(disabled.targets).filter((t) => t.startsWith('build') || t.startsWith('cross-compile'))).toEqual([]);
+    const r = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...r.tasks.keys()].sort()).toEqual(['hello:build', 'server:build']);
+    reset();
+  });
+
+  it('nx build <worker> writes workers/<name>/bin/<name>, and the binary runs', () => {
+    reset();
+    ws.remove('workers/hello/bin');
+    const r = ws.nxOk(['build', 'hello']);
+    expect(r.tasks.has('hello:build')).toBe(true);
+    expect(ws.exists('workers/hello/bin/hello')).toBe(true);
+    const run = spawnSync(ws.path('workers/hello/bin/hello'), ['--version'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('hello dev\n');
+  });
+
+  it('nx run-many -t build builds the Go workers and the server to TQServer\'s paths; the rerun is all cache', () => {
+    reset();
+    ws.remove('workers/hello/bin');
+    ws.nxOk(['reset']);
+    let t0 = Date.now();
+    const first = ws.nxOk(['run-many', '-t', 'build']);
+    const firstMs = Date.now() - t0;
+    expect([...first.tasks.keys()].sort()).toEqual(['hello:build', 'server:build', 'status:build']);
+    expect(ws.exists('workers/hello/bin/hello')).toBe(true);
+    expect(ws.exists('workers/status/bin/status')).toBe(true);
+    const server = spawnSync(ws.path('server/bin/tqserver'), [], { encoding: 'utf8', cwd: ws.root });
+    expect(server.stdout).toBe('tqserver dev php pool: www via FastCGI v1\n');
+
+    t0 = Date.now();
+    const second = ws.nxOk(['run-many', '-t', 'build']);
+    const secondMs = Date.now() - t0;
+    expect(second.tasks.size).toBe(3);
+    expect([...second.tasks.values()].every(fromCache)).toBe(true);
+    // Figures for the README, not assertions.
+    console.log(`tqserver example: ${projectNames(ws).length} projects; run-many -t build ${firstMs} ms, rerun ${secondMs} ms`);
+  });
+
+  it('tests each package and worker on its own; nx affected -t test follows imports', () => {
+    reset();
+    const r = ws.nxOk(['run-many', '-t', 'test']);
+    expect([...r.tasks.keys()].sort()).toEqual(['hello:test', 'pkg-fastcgi:test', 'pkg-phpfpm:test', 'pkg-unused:test', 'pkg-worker:test', 'server:test', 'status:test']);
+    expect(r.output).toMatch(/ok\s+github\.com\/example\/tqserver\/pkg\/worker/);
+    append('pkg/worker/worker_test.go', '\n// more\n')(ws);
+    ws.commit('edit a test');
+    const affected = ws.nxOk(['affected', '-t', 'test', '--base=HEAD~1', '--head=HEAD']);
+    expect([...affected.tasks.keys()].sort()).toEqual(['hello:test', 'pkg-worker:test']);
+    ws.git('reset', '-q', '--hard', baseline);
+  });
+
+  describe('package precision of the build hash', () => {
+    beforeAll(() => {
+      reset();
+      ws.nxOk(['run-many', '-t', 'build']);
+    });
+
+    type Case = { name: string; project: string; apply: (ws: Workspace) => void };
+    const MISSES: Case[] = [
+      { name: 'an imported package (pkg/worker) for hello', project: 'hello', apply: append('pkg/worker/worker.go', '\nvar _ = "edited"\n') },
+      { name: 'an imported package (pkg/phpfpm) for the server', project: 'server', apply: append('pkg/phpfpm/phpfpm.go', '\nvar _ = "edited"\n') },
+      { name: 'a transitively imported package (pkg/fastcgi) for the server', project: 'server', apply: replace('pkg/fastcgi/fastcgi.go', 'Version = 1', 'Version = 2') },
+      { name: "the worker's own source", project: 'hello', apply: append('workers/hello/src/main.go', '\nvar _ = "edited"\n') },
+      { name: 'the root go.mod', project: 'hello', apply: replace('go.mod', 'go 1.22', 'go 1.23') },
+      { name: 'a build: section in worker.yaml', project: 'hello', apply: append('workers/hello/config/worker.yaml', 'build:\n  flags:\n    - "-tags=extra"\n') },
+      { name: 'a server source sub-package', project: 'server', apply: append('server/src/router/router.go', '\nvar _ = "edited"\n') },
+    ];
+    const HITS: Case[] = [
+      { name: 'an unimported package of the same module (pkg/unused)', project: 'hello', apply: replace('pkg/unused/unused.go', '42', '43') },
+      { name: 'an unimported package of the same module (pkg/unused), for the server', project: 'server', apply: replace('pkg/unused/unused.go', '42', '43') },
+      { name: 'a package the worker does not import (pkg/phpfpm)', project: 'hello', apply: append('pkg/phpfpm/phpfpm.go', '\nvar _ = "edited"\n') },
+      { name: 'a package the server does not import (pkg/worker)', project: 'server', apply: append('pkg/worker/worker.go', '\nvar _ = "edited"\n') },
+      { name: 'docs/', project: 'hello', apply: append('docs/workers.md', '\nMore.\n') },
+      { name: "the worker's views/", project: 'hello', apply: append('workers/hello/views/index.html', '<p>more</p>\n') },
+      { name: 'a runtime key of worker.yaml', project: 'hello', apply: replace('workers/hello/config/worker.yaml', 'max_workers: 3', 'max_workers: 4') },
+      { name: 'config/server.yaml outside build:', project: 'hello', apply: replace('config/server.yaml', 'port: 8080', 'port: 8081') },
+      { name: 'another worker', project: 'hello', apply: append('workers/status/src/main.go', '\nvar _ = "edited"\n') },
+      { name: 'a test of an imported package', project: 'hello', apply: append('pkg/worker/worker_test.go', '\n// more\n') },
+    ];
+
+    it.each(MISSES.map((c) => [c.name, c] as const))('a change to %s misses', (_n, c) => {
+      reset();
+      c.apply(ws);
+      expect(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`)).toBe('miss');
+      reset();
+      expect(fromCache(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`))).toBe(true);
+    });
+
+    it.each(HITS.map((c) => [c.name, c] as const))('a change to %s hits', (_n, c) => {
+      reset();
+      c.apply(ws);
+      expect(fromCache(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`))).toBe(true);
+    });
+  });
+
+  it('shows package-level edges in the project graph', () => {
+    reset();
+    ws.nxOk(['graph', '--file=graph.json']);
+    const graph = JSON.parse(ws.read('graph.json')).graph;
+    const edges = (p: string) => graph.dependencies[p].map((d: { target: string }) => d.target).sort();
+    expect(edges('hello')).toEqual(['pkg-worker', 'tqserver']);
+    expect(edges('server')).toEqual(['pkg-phpfpm', 'tqserver']);
+    expect(edges('pkg-phpfpm')).toEqual(['pkg-fastcgi', 'tqserver']);
+    expect(edges('status')).toEqual(['tqserver']);
+    expect(edges('web')).toEqual([]);
+    ws.remove('graph.json');
+  });
+
+  it('reports build: in both config.yaml and config/worker.yaml, naming both files', () => {
+    reset();
+    ws.write('workers/hello/config.yaml', 'build:\n  timeout: 30s\n');
+    append('workers/hello/config/worker.yaml', 'build:\n  timeout: 60s\n')(ws);
+    const r = ws.nx(['build', 'hello']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('workers/hello/config.yaml and workers/hello/config/worker.yaml both have a build: section');
+    reset();
+  });
+
+  it('validates build: in worker.yaml strictly, with file:line:col, and type and enabled', () => {
+    reset();
+    append('workers/hello/config/worker.yaml', 'build:\n  timeout: sixty\n')(ws);
+    const lines = ws.read('workers/hello/config/worker.yaml').split('\n');
+    const line = lines.findIndex((l) => l.includes('sixty')) + 1;
+    const r = ws.nx(['build', 'hello']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain(`workers/hello/config/worker.yaml:${line}:12: build.timeout: "sixty" is not valid; expected a Go duration`);
+    reset();
+    replace('workers/status/config/worker.yaml', 'type: "go"', 'type: "rust"')(ws);
+    const bad = ws.nx(['build', 'status']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toContain('workers/status/config/worker.yaml:2:7: type: "rust" is not valid; expected go, bun or php');
+    reset();
+  });
+});
+
+describe('TQServer layout: nx affected at package precision', () => {
+  describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
+    let ws: Workspace;
+    beforeAll(() => {
+      ws = tqserverWorkspace({ nxVersion });
+    });
+    afterAll(() => ws.destroy());
+
+    function affected(change: (ws: Workspace) => void): { tasks: string[]; projects: string[] } {
+      const base = ws.git('rev-parse', 'HEAD');
+      change(ws);
+      ws.commit('change');
+      const range = [`--base=${base}`, '--head=HEAD'];
+      const tasks = [...ws.nxOk(['affected', '-t', 'build', ...range]).tasks.keys()].sort();
+      const projects = projectNames(ws, ['--affected', ...range]);
+      return { tasks, projects };
+    }
+
+    it('a change to pkg/phpfpm selects the server, not the worker that imports only pkg/worker', () => {
+      expect(affected(append('pkg/phpfpm/phpfpm.go', '\nvar _ = 1\n'))).toEqual({ tasks: ['server:build'], projects: ['pkg-phpfpm', 'server'] });
+    });
+
+    it('a change to pkg/worker selects hello only', () => {
+      expect(affected(append('pkg/worker/worker.go', '\nvar _ = 1\n'))).toEqual({ tasks: ['hello:build'], projects: ['hello', 'pkg-worker'] });
+    });
+
+    it('a change to pkg/fastcgi reaches the server through pkg/phpfpm', () => {
+      expect(affected(append('pkg/fastcgi/fastcgi.go', '\nvar _ = 1\n'))).toEqual({
+        tasks: ['server:build'],
+        projects: ['pkg-fastcgi', 'pkg-phpfpm', 'server'],
+      });
+    });
+
+    it('a change to a package nobody imports selects no build', () => {
+      expect(affected(replace('pkg/unused/unused.go', '42', '41'))).toEqual({ tasks: [], projects: ['pkg-unused'] });
+    });
+
+    it('a change to go.mod selects every Go build', () => {
+      expect(affected(replace('go.mod', 'go 1.22', 'go 1.23')).tasks).toEqual(['hello:build', 'server:build', 'status:build']);
+    });
+  });
+});
+
+describe('both layouts in one workspace', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = tqserverWorkspace({ seedWorkers: true });
+  });
+  afterAll(() => ws.destroy());
+
+  it('infers module-per-worker workers beside TQServer workers and builds them all', () => {
+    expect(projectNames(ws)).toEqual([...ALL_PROJECTS, 'api', 'auth', 'shared', 'textfmt'].sort());
+    const api = showProject(ws, 'api');
+    expect(Object.keys(api.targets)).toEqual(expect.arrayContaining(['build', 'tidy', 'vendor']));
+    const r = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...r.tasks.keys()].sort()).toEqual(['api:build', 'auth:build', 'hello:build', 'server:build', 'status:build']);
+    expect(spawnSync(ws.path('workers/api/bin/api'), { encoding: 'utf8' }).stdout).toContain('hello from api');
+    expect(spawnSync(ws.path('workers/hello/bin/hello'), ['--version'], { encoding: 'utf8' }).stdout).toBe('hello dev\n');
+    const again = ws.nxOk(['run-many', '-t', 'build']);
+    expect([...again.tasks.values()].every(fromCache)).toBe(true);
+  });
+});

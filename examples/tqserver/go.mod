@@ -1,0 +1,3 @@
+module github.com/example/tqserver
+
+go 1.22
