@@ -1,6 +1,8 @@
 // nx serve: hot reload with real go, real HTTP on 127.0.0.1, real signals (issue 10).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { cpSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './support/paths';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { Workspace } from './support/workspace';
@@ -373,5 +375,40 @@ describe('nx serve, several workers and crashes', () => {
       served.signal('SIGINT');
       await served.exited;
     }
+  });
+});
+
+describe('nx serve in the TQServer layout (one root module, config/worker.yaml, pkg/ packages)', () => {
+  let ws: Workspace;
+
+  beforeAll(() => {
+    const example = join(REPO_ROOT, 'examples', 'tqserver');
+    ws = Workspace.create({ examples: false });
+    cpSync(example, ws.root, { recursive: true, filter: (src) => !/[\\/](bin|dist|node_modules)([\\/]|$)/.test(src.slice(example.length)) });
+    ws.commit('tqserver layout');
+  });
+
+  afterAll(() => ws?.destroy());
+
+  it('serves a worker on pkg/worker, reloads when pkg/worker changes and not when pkg/unused does', async () => {
+    const port = await freePort();
+    const served = new Served(ws, ['serve', 'hello', `--port=${port}`]);
+    try {
+      await served.waitFor(/hello: serve: serving http:\/\/127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+/);
+      expect((await fetchText(port)).body).toBe('hello from hello\n');
+      const mark = served.output.length;
+      ws.write('pkg/unused/unused.go', `${ws.read('pkg/unused/unused.go')}\n// edited\n`);
+      await sleep(3000);
+      expect(served.output.slice(mark)).not.toMatch(/rebuilding|reload #/);
+      // The worker runtime every worker links: its own package project, imported by hello.
+      ws.write('pkg/worker/worker.go', ws.read('pkg/worker/worker.go').replace('mux.Handle("/", handler)', 'mux.Handle("/", handler)\n\tmux.HandleFunc("/runtime", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "runtime v2") })'));
+      await served.waitFor(/rebuilding \(change pkg\/worker\/worker\.go\)/, 60_000, mark);
+      await until(async () => (await fetchText(port, '/runtime')).body === 'runtime v2\n', 120_000, 'the edited runtime', () => served.output);
+      expect(served.output.slice(mark)).toMatch(/hello: serve: reload #1: /);
+    } finally {
+      served.signal('SIGINT');
+      await served.exited;
+    }
+    await until(() => processesIn(ws.root).length === 0, 15_000, 'every process to exit');
   });
 });
