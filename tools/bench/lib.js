@@ -404,6 +404,7 @@ module.exports = {
   parseTasks,
   describeEnvironment,
   configureIdleGate,
+  waitForIdle,
   idleGateSummary,
   busyFraction,
   loadAverage,

@@ -115,8 +115,10 @@ describe('a workspace with workers and a library', () => {
     // Go's other first-class ports get targets too, outside the matrix, so that matrix edits never change the target set.
     const offMatrix = ['linux-386', 'linux-arm', 'windows-386'].map((p) => `cross-compile-${p}`);
     expect(Object.keys(api.targets!).sort()).toEqual(
-      ['build', 'build-prod', 'cross-compile', ...platformTargets, ...offMatrix, 'test', 'vet', 'tidy', 'vendor'].sort(),
+      ['build', 'build-prod', 'cross-compile', ...platformTargets, ...offMatrix, 'test', 'vet', 'tidy', 'vendor', 'serve'].sort(),
     );
+    // serve runs until stopped and builds by itself: continuous, never cached.
+    expect(api.targets!.serve).toMatchObject({ executor: '@tqserver/nx-go:serve', continuous: true, cache: false });
     expect(api.targets!['cross-compile'].dependsOn).toEqual(platformTargets);
     for (const [name, target] of Object.entries(api.targets!)) {
       expect(target.metadata?.technologies).toEqual(['go']);

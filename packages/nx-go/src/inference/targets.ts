@@ -24,6 +24,7 @@ export const EXECUTORS = {
   test: '@tqserver/nx-go:test',
   vet: '@tqserver/nx-go:vet',
   tidy: '@tqserver/nx-go:tidy',
+  serve: '@tqserver/nx-go:serve',
 } as const;
 
 const technologies = ['go'];
@@ -163,6 +164,19 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
     ...(ctx.dockerfile ? { 'docker-build': dockerBuildTarget(worker, { vendored: ctx.vendored }) } : {}),
     ...withJobsForTests(moduleTargets(worker.root, ctx), worker),
     ...jobTargets(worker, ctx),
+    // The build's jobs run first, as for build itself; serve does not rerun them on change.
+    serve: withBuildDeps(serveTarget(ctx), worker),
+  };
+}
+
+/** Runs until stopped and builds on its own (through the build target's plan), so it is continuous and never cached. */
+function serveTarget(ctx: ModuleContext): TargetConfiguration {
+  return {
+    executor: EXECUTORS.serve,
+    continuous: true,
+    cache: false,
+    options: { serverConfig: ctx.serverConfig },
+    metadata: { technologies, description: 'Serve the development build with hot reload: rebuild on change, zero-downtime swap behind a proxy' },
   };
 }
 

@@ -144,7 +144,8 @@ const enabledTags: Record<Enabled, string[]> = { always: [], development: ['tqse
 /** TQServer builds a disabled worker never and a development-only one for development only. */
 const RELEASE_TARGET = /^(build-prod|cross-compile(-.*)?)$/;
 function allowedByEnabled(target: string, enabled: Enabled): boolean {
-  if (enabled === 'never') return !(target === 'build' || RELEASE_TARGET.test(target));
+  // A disabled worker is never started by TQServer, so it is not served either.
+  if (enabled === 'never') return !(target === 'build' || target === 'serve' || RELEASE_TARGET.test(target));
   if (enabled === 'development') return !RELEASE_TARGET.test(target);
   return true;
 }
@@ -316,6 +317,8 @@ function layoutProjects(
     return memo.get(key, () => {
       const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));
+        // serve runs a worker (worker env, proxy on a loopback port); the server and other main packages are not served yet.
+        if (role.kind === 'main') delete t.serve;
         if (!role.ownModule && moduleProject !== undefined) t = inModuleTargets(t, moduleProject);
         if (binary !== undefined) t = withBinary(t, binary);
         return { ...base, namedInputs: namedInputs(disk, sources), targets: t };

@@ -27,7 +27,8 @@ export type StepResult =
 export const GO_MISSING =
   'go was not found on PATH. Install Go (https://go.dev/dl/) and make sure its bin directory is on PATH, e.g. export PATH="$PATH:/usr/local/go/bin".';
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+/** Sends `signal` to the whole process group led by `pid`; a group that is gone is not an error. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);

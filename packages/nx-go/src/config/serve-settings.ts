@@ -1,0 +1,96 @@
+// Reads what `serve` needs from TQServer's own config: config/server.yaml `workers:` and `file_watcher:`, and worker.yaml `path`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { ConfigError } from './yaml-schema';
+
+export interface ServeSettings {
+  /** workers.health_check_wait_timeout_ms: how long a new process has to become ready. */
+  healthTimeoutMs: number;
+  /** workers.shutdown_grace_period_ms: SIGTERM, then SIGKILL after this long. */
+  shutdownGraceMs: number;
+  /** workers.port_range_start: the first worker's default port. */
+  portRangeStart: number;
+  /** workers.port_range_end: no default port is given past it. */
+  portRangeEnd: number;
+  /** file_watcher.debounce_ms: quiet time after the last change before a rebuild. */
+  debounceMs: number;
+}
+
+/** TQServer's own defaults (its config package), so a workspace without server.yaml serves as TQServer would. */
+export const SERVE_DEFAULTS: ServeSettings = {
+  healthTimeoutMs: 5000,
+  shutdownGraceMs: 5000,
+  portRangeStart: 9000,
+  portRangeEnd: 9999,
+  debounceMs: 50,
+};
+
+/** The keys read here; every other key of these sections belongs to TQServer and is left alone, as TQServer does. */
+const KEYS: Array<{ section: string; key: string; field: keyof ServeSettings; min: number }> = [
+  { section: 'workers', key: 'health_check_wait_timeout_ms', field: 'healthTimeoutMs', min: 1 },
+  { section: 'workers', key: 'shutdown_grace_period_ms', field: 'shutdownGraceMs', min: 0 },
+  { section: 'workers', key: 'port_range_start', field: 'portRangeStart', min: 1 },
+  { section: 'workers', key: 'port_range_end', field: 'portRangeEnd', min: 1 },
+  { section: 'file_watcher', key: 'debounce_ms', field: 'debounceMs', min: 0 },
+];
+
+function locate(file: string, text: string): { doc: ReturnType<typeof parseDocument>; where: (node: Node | null | undefined) => string } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const where = (node: Node | null | undefined) => {
+    const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `${file}: YAML syntax error: ${e.message.split('\n')[0]}`));
+  return { doc, where };
+}
+
+export function parseServeSettings(file: string, text: string | null): ServeSettings {
+  const settings = { ...SERVE_DEFAULTS };
+  if (text === null) return settings;
+  const { doc, where } = locate(file, text);
+  const problems: string[] = [];
+  const root = doc.contents as Node | null;
+  if (!root || !isMap(root)) return settings;
+  for (const { section, key, field, min } of KEYS) {
+    const sectionNode = root.get(section, true) as Node | undefined;
+    if (!sectionNode || !isMap(sectionNode)) continue;
+    const node = sectionNode.get(key, true) as Node | undefined;
+    if (node === undefined) continue;
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min) settings[field] = value;
+    else problems.push(`${where(node)}: ${section}.${key}: ${JSON.stringify(isScalar(node) ? node.value : 'a mapping or list')} is not valid; expected a whole number of at least ${min}`);
+  }
+  if (settings.portRangeEnd < settings.portRangeStart) {
+    problems.push(`${file}: workers.port_range_end (${settings.portRangeEnd}) is below workers.port_range_start (${settings.portRangeStart}); expected a range`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return settings;
+}
+
+export function loadServeSettings(workspaceRoot: string, file: string): ServeSettings {
+  const abs = join(workspaceRoot, file);
+  return parseServeSettings(file, existsSync(abs) ? readFileSync(abs, 'utf8') : null);
+}
+
+/** TQServer's worker config; its `path` is the worker's URL prefix (WORKER_PATH). */
+export const WORKER_YAML = 'config/worker.yaml';
+
+/** worker.yaml `path`, or `/` when the worker has no worker.yaml or no path. */
+export function parseWorkerPath(file: string, text: string | null): string {
+  if (text === null) return '/';
+  const { doc, where } = locate(file, text);
+  const root = doc.contents as Node | null;
+  if (!root || !isMap(root)) return '/';
+  const node = root.get('path', true) as Node | undefined;
+  if (node === undefined) return '/';
+  if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return node.value;
+  throw new ConfigError([`${where(node)}: path: ${JSON.stringify(isScalar(node) ? node.value : 'a mapping or list')} is not valid; expected a URL prefix such as /api`]);
+}
+
+export function loadWorkerPath(workspaceRoot: string, workerRoot: string): string {
+  const file = join(workerRoot, WORKER_YAML);
+  const abs = join(workspaceRoot, file);
+  return parseWorkerPath(file, existsSync(abs) ? readFileSync(abs, 'utf8') : null);
+}
