@@ -25,6 +25,38 @@ async function serveOnce(ws: Workspace, binary: string, port: number): Promise<{
   }
 }
 
+/**
+ * `nx serve <project> --port=<port>` in the background, in its own process group: waits for /health 200
+ * through the proxy, then Ctrl-C (SIGINT to the group) and the exit code. Bounded polling, loopback only.
+ */
+async function serveThroughNx(ws: Workspace, project: string, port: number): Promise<{ health: number; exited: boolean }> {
+  const nx = spawn(process.execPath, [ws.path('node_modules/.bin/nx'), 'serve', project, `--port=${port}`, '--output-style=stream'], {
+    cwd: ws.root,
+    env: ws.env,
+    detached: true,
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => nx.on('exit', () => resolve()));
+  try {
+    let health = 0;
+    for (let i = 0; i < 1200 && health !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
+    }
+    process.kill(-nx.pid!, 'SIGINT');
+    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+    return { health, exited: stopped };
+  } finally {
+    if (nx.exitCode === null && nx.signalCode === null) {
+      try {
+        process.kill(-nx.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 /** Every COPY source read from the build context must exist once build-prod has run. */
 function expectCopySourcesExist(ws: Workspace, dockerfile: string): void {
   const sources = contextCopySources(ws.read(dockerfile));
@@ -89,6 +121,10 @@ describe('generators: module layout, from nx add', () => {
     expect(await serveOnce(ws, 'workers/hello/bin/hello', 19_731)).toEqual({ health: 200, code: 0 });
   });
 
+  it('nx serve hello answers /health through its proxy and stops on Ctrl-C', async () => {
+    expect(await serveThroughNx(ws, 'hello', 19_741)).toEqual({ health: 200, exited: true });
+  });
+
   it('an existing directory is refused with a clear message', () => {
     const r = ws.nx(['g', '@tqserver/nx-go:worker', 'hello']);
     expect(r.code).not.toBe(0);
@@ -143,6 +179,7 @@ describe('generators: TQServer layout, from nx g init', () => {
     ws.nxOk(['build', 'hello']);
     ws.nxOk(['test', 'hello']);
     expect(await serveOnce(ws, 'workers/hello/bin/hello', 19_732)).toEqual({ health: 200, code: 0 });
+    expect(await serveThroughNx(ws, 'hello', 19_742)).toEqual({ health: 200, exited: true });
 
     cpSync(ws.path('workers/hello/src'), ws.path('workers/hello/views'), { recursive: true });
     ws.nxOk(['g', '@tqserver/nx-go:dockerfile', 'hello']);
