@@ -411,4 +411,23 @@ describe('nx serve in the TQServer layout (one root module, config/worker.yaml, 
     }
     await until(() => processesIn(ws.root).length === 0, 15_000, 'every process to exit');
   });
+
+  it('serves the server from the workspace root in dev mode on server.port, and restarts it when a package it imports changes', async () => {
+    const port = await freePort();
+    ws.write('config/server.yaml', ws.read('config/server.yaml').replace('port: 8080', `port: ${port}`));
+    const served = new Served(ws, ['serve', 'server']);
+    try {
+      // It found config/server.yaml, so it runs from the root, and -mode dev reached it.
+      await until(async () => (await fetchText(port).catch(() => ({ status: 0, body: '' }))).body === 'tqserver dev php pool: www via FastCGI v1 mode: dev\n', 120_000, 'the server', () => served.output);
+      const mark = served.output.length;
+      // pkg/fastcgi reaches the server only through pkg/phpfpm.
+      ws.write('pkg/fastcgi/fastcgi.go', ws.read('pkg/fastcgi/fastcgi.go').replace('const Version = 1', 'const Version = 2'));
+      await served.waitFor(/rebuilding \(change pkg\/fastcgi\/fastcgi\.go\)/, 60_000, mark);
+      await until(async () => (await fetchText(port).catch(() => ({ status: 0, body: '' }))).body.includes('FastCGI v2'), 120_000, 'the rebuilt server', () => served.output);
+    } finally {
+      served.signal('SIGINT');
+      await served.exited;
+    }
+    await until(() => processesIn(ws.root).length === 0, 15_000, 'every process to exit');
+  });
 });

@@ -5,7 +5,7 @@ import { pos, problemsOf } from './config-errors.spec-support';
 // TQServer's own config/server.yaml sections, with keys serve does not read beside the ones it does.
 const TQSERVER_YAML = `
 server:
-  port: 8080
+  port: 8181
 workers:
   directory: workers
   port_range_start: 9100
@@ -30,16 +30,18 @@ describe('parseServeSettings', () => {
       portRangeStart: 9000,
       portRangeEnd: 9999,
       debounceMs: 50,
+      serverPort: 8080,
     });
   });
 
-  it('reads the workers: and file_watcher: keys and ignores the rest, as TQServer does', () => {
+  it('reads the workers:, file_watcher: and server.port keys and ignores the rest, as TQServer does', () => {
     expect(parseServeSettings('config/server.yaml', TQSERVER_YAML)).toEqual({
       healthTimeoutMs: 2500,
       shutdownGraceMs: 800,
       portRangeStart: 9100,
       portRangeEnd: 9199,
       debounceMs: 120,
+      serverPort: 8181,
     });
   });
 

@@ -15,6 +15,8 @@ export interface ServeSettings {
   portRangeEnd: number;
   /** file_watcher.debounce_ms: quiet time after the last change before a rebuild. */
   debounceMs: number;
+  /** server.port: where TQServer's server listens (serve waits for it there). */
+  serverPort: number;
 }
 
 /** TQServer's own defaults (its config package), so a workspace without server.yaml serves as TQServer would. */
@@ -24,6 +26,7 @@ export const SERVE_DEFAULTS: ServeSettings = {
   portRangeStart: 9000,
   portRangeEnd: 9999,
   debounceMs: 50,
+  serverPort: 8080,
 };
 
 /** The keys read here; every other key of these sections belongs to TQServer and is left alone, as TQServer does. */
@@ -33,6 +36,7 @@ const KEYS: Array<{ section: string; key: string; field: keyof ServeSettings; mi
   { section: 'workers', key: 'port_range_start', field: 'portRangeStart', min: 1 },
   { section: 'workers', key: 'port_range_end', field: 'portRangeEnd', min: 1 },
   { section: 'file_watcher', key: 'debounce_ms', field: 'debounceMs', min: 0 },
+  { section: 'server', key: 'port', field: 'serverPort', min: 1 },
 ];
 
 function locate(file: string, text: string): { doc: ReturnType<typeof parseDocument>; where: (node: Node | null | undefined) => string } {

@@ -317,8 +317,9 @@ function layoutProjects(
     return memo.get(key, () => {
       const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));
-        // serve runs a worker (worker env, proxy on a loopback port); the server and other main packages are not served yet.
-        if (role.kind === 'main') delete t.serve;
+        // TQServer's server is served as its docs start it (see planServe); other main packages are not served.
+        if (role.kind === 'main' && role.server && t.serve) t.serve = { ...t.serve, options: { ...t.serve.options, server: true } };
+        else if (role.kind === 'main') delete t.serve;
         if (!role.ownModule && moduleProject !== undefined) t = inModuleTargets(t, moduleProject);
         if (binary !== undefined) t = withBinary(t, binary);
         return { ...base, namedInputs: namedInputs(disk, sources), targets: t };

@@ -124,4 +124,9 @@ describe('planServe', () => {
     const p = planServe({ name: 'api', root: 'workers/api', build, buildTimeoutMs: 1, modules, settings: SERVE_DEFAULTS, workers: [], workerPath: '/', options: { port: 4000, proxy: false, healthPath: false } });
     expect([p.port, p.proxy, p.healthPath]).toEqual([4000, false, null]);
   });
+
+  it("runs TQServer's server as its docs do: from the root, -mode dev, on server.port, restarted in place, ready on TCP", () => {
+    const p = planServe({ name: 'server', root: 'server', build, buildTimeoutMs: 1, modules, settings: { ...SERVE_DEFAULTS, serverPort: 8181 }, workers: ['api'], workerPath: '/', options: { server: true } });
+    expect([p.cwd, p.args, p.env, p.port, p.proxy, p.healthPath]).toEqual(['.', ['-mode', 'dev'], { TQSERVER_MODE: 'dev' }, 8181, false, null]);
+  });
 });

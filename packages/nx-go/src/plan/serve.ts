@@ -141,15 +141,33 @@ export interface ServeInput {
   workers: readonly string[];
   /** worker.yaml `path`. */
   workerPath: string;
-  options: { port?: number; host?: string; proxy?: boolean; healthPath?: string | false; args?: string[]; env?: Record<string, string> };
+  options: { port?: number; host?: string; proxy?: boolean; healthPath?: string | false; args?: string[]; env?: Record<string, string>; server?: boolean };
+}
+
+/**
+ * TQServer's server, as its docs start it: from the workspace root (it reads config/server.yaml from
+ * there) in dev mode, listening on server.port itself, so it is restarted in place rather than proxied,
+ * and is ready once that port accepts connections.
+ */
+function serverPlan(input: ServeInput, plan: ServePlan): ServePlan {
+  const { options, settings } = input;
+  return {
+    ...plan,
+    cwd: '.',
+    args: options.args ?? ['-mode', 'dev'],
+    env: { TQSERVER_MODE: 'dev', ...options.env },
+    port: options.port ?? settings.serverPort,
+    proxy: false,
+    healthPath: options.healthPath === undefined || options.healthPath === false || options.healthPath === '' ? null : options.healthPath,
+  };
 }
 
 export function planServe(input: ServeInput): ServePlan {
   const { options, settings } = input;
   if (input.build.exec === undefined && input.build.shell === undefined) throw new Error(`${input.name}: serve: the build target plans no command`);
-  const port = options.port ?? defaultPort(settings, input.workers, input.name);
+  const port = options.port ?? (options.server ? settings.serverPort : defaultPort(settings, input.workers, input.name));
   const outputDirs = outputDirsOf(input.build, input.modules.map((m) => m.root));
-  return {
+  const plan: ServePlan = {
     name: input.name,
     label: `${input.name}: serve`,
     build: input.build,
@@ -167,4 +185,5 @@ export function planServe(input: ServeInput): ServePlan {
     debounceMs: settings.debounceMs,
     watch: planWatch(input.modules, input.build.files ?? [], outputDirs),
   };
+  return options.server ? serverPlan(input, plan) : plan;
 }

@@ -20,6 +20,8 @@ export interface ServeExecutorOptions {
   args?: string[];
   env?: Record<string, string>;
   serverConfig?: string;
+  /** Set by inference for TQServer's server: run from the workspace root in dev mode, on server.port, restarted in place. */
+  server?: boolean;
   configError?: string;
   verbose?: boolean;
 }
