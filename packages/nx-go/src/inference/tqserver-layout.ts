@@ -295,10 +295,17 @@ function layoutProjects(
     [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk }),
   });
   /** What a project's Go commands read beyond what Nx sees: its enclosing module counts, gitignored or not. */
-  const scopeOf = (root: string, moduleRoot: string | undefined, rest?: Pick<DiskScope, 'settings' | 'flagFiles'>): DiskScope =>
-    moduleRoot === undefined || moduleRoot === root
-      ? { root, ...replacedModules(root, goModOf(root) ?? ''), flagFiles: [], ...rest }
-      : inModuleScope(root, moduleRoot, goModOf(moduleRoot) ?? '', rest);
+  // Every directory with a go.mod: a module nested inside another is never read by the outer one's builds.
+  const goModDirs = [...layout.roles.filter((r) => r.kind === 'module').map((r) => r.root), ...layout.plainGoMods.map((f) => posix.dirname(f))];
+  const nestedIn = (outer: string) => goModDirs.filter((d) => d !== outer && (outer === '.' || d.startsWith(`${outer}/`)));
+  const scopeOf = (root: string, moduleRoot: string | undefined, rest?: Pick<DiskScope, 'settings' | 'flagFiles'>): DiskScope => {
+    const scope: DiskScope =
+      moduleRoot === undefined || moduleRoot === root
+        ? { root, ...replacedModules(root, goModOf(root) ?? ''), flagFiles: [], ...rest }
+        : inModuleScope(root, moduleRoot, goModOf(moduleRoot) ?? '', rest);
+    const nested = nestedIn(moduleRoot ?? root);
+    return nested.length ? { ...scope, nestedModules: nested } : scope;
+  };
 
   /** A Go worker or main package: the seed's targets, trimmed by `enabled` and by where go.mod is. */
   const goProject = (
@@ -313,7 +320,7 @@ function layoutProjects(
     const facts = readWorkerFacts(workspaceRoot, role.root);
     const moduleProject = role.moduleRoot !== undefined ? moduleName(role.moduleRoot) : undefined;
     const moduleGoMod = role.moduleRoot !== undefined ? goModOf(role.moduleRoot) : null;
-    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, moduleProject, moduleGoMod };
+    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, moduleProject, moduleGoMod, goModDirs };
     return memo.get(key, () => {
       const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));

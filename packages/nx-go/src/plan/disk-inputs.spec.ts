@@ -86,6 +86,17 @@ describe('diskDigestCommand', () => {
     expect(digest(s) !== before).toBe(changes);
   });
 
+  it('leaves out modules nested inside the scope, which Go never reads for it', () => {
+    const outer: DiskScope = { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    const nested: DiskScope = { ...outer, nestedModules: ['workers/api'] };
+    const before = [digest(outer), digest(nested)];
+    write('ws/workers/api/src/zz_gen.go', 'package main // edited\n');
+    // Without the exclusion the root scope sees the nested module's ignored file; with it, it does not.
+    expect(digest(outer)).not.toBe(before[0]);
+    expect(digest(nested)).toBe(before[1]);
+    expect(ignoredFileSpecs(nested)).toContain(':(exclude,glob)workers/api/**');
+  });
+
   it('leaves vendor/ out for go mod vendor, whose output it is', () => {
     const s = scope({ vendor: false });
     const before = digest(s);

@@ -25,6 +25,8 @@ export interface DiskScope {
   flagFiles: string[];
   /** false for `go mod vendor`, whose output vendor/ is. */
   vendor?: boolean;
+  /** Directories of other Go modules nested inside these roots: Go never reads them for this project. */
+  nestedModules?: string[];
 }
 
 /** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS. */
@@ -78,6 +80,7 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
   if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
+  for (const dir of scope.nestedModules ?? []) excluded.push(`${dir}/**`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
   return [...new Set(specs)];
 }
