@@ -289,6 +289,6 @@ describe('both layouts in one workspace', () => {
     expect(spawnSync(ws.path('workers/api/bin/api'), { encoding: 'utf8' }).stdout).toContain('hello from api');
     expect(spawnSync(ws.path('workers/hello/bin/hello'), ['--version'], { encoding: 'utf8' }).stdout).toBe('hello dev\n');
     const again = ws.nxOk(['run-many', '-t', 'build']);
-    expect([...again.tasks.values()].every(fromCache)).toBe(true);
+    expect(Object.fromEntries([...again.tasks].filter(([, state]) => !fromCache(state)))).toEqual({});
   });
 });

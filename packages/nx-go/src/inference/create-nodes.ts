@@ -5,7 +5,7 @@ import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { flagFiles, makeWorker } from '../plan/build';
-import { replacedModules, type DiskScope } from '../plan/disk-inputs';
+import { replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
@@ -76,6 +76,7 @@ export async function createGoNodes(
   }
 
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt);
+  const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
   const names = new Map<string, string>();
   const results: Array<readonly [string, CreateNodesResult]> = [];
 
@@ -98,7 +99,7 @@ export async function createGoNodes(
 
     const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
     const facts = isWorker ? readWorkerFacts(workspaceRoot, root) : null;
-    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage };
+    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage, cacheDirs };
 
     const project = memo.get(key, (): ProjectConfiguration => {
       const base = {
@@ -109,7 +110,7 @@ export async function createGoNodes(
         metadata: { technologies: ['go'] },
       };
       const modules = replacedModules(root, goModText);
-      const scope = (settings?: SourceSettings, files: string[] = []): DiskScope => ({ root, ...modules, settings, flagFiles: files });
+      const scope = (settings?: SourceSettings, files: string[] = []): DiskScope => ({ root, ...modules, settings, flagFiles: files, cacheDirs });
       const namedInputs = (disk: DiskScope) => ({
         [SOURCES_INPUT]: sourceInputs(disk.settings),
         [TEST_SOURCES_INPUT]: testSourceInputs(disk.settings),

@@ -6,7 +6,7 @@ import fg from 'fast-glob';
 import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
-import { inModuleScope, replacedModules, type DiskScope } from '../plan/disk-inputs';
+import { inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
 import { createGoNodes, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
@@ -279,6 +279,7 @@ function layoutProjects(
   const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
   const ctx = (disk: DiskScope): ModuleContext => ({ pluginPackage, pluginIdentity, disk, serverConfig: serverFile });
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt, 'tqserver-nx-go-layout');
+  const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
 
   const goModText = new Map<string, string | null>();
   const goModOf = (root: string) => {
@@ -304,7 +305,7 @@ function layoutProjects(
         ? { root, ...replacedModules(root, goModOf(root) ?? ''), flagFiles: [], ...rest }
         : inModuleScope(root, moduleRoot, goModOf(moduleRoot) ?? '', rest);
     const nested = nestedIn(moduleRoot ?? root);
-    return nested.length ? { ...scope, nestedModules: nested } : scope;
+    return { ...scope, cacheDirs, ...(nested.length ? { nestedModules: nested } : {}) };
   };
 
   /** A Go worker or main package: the seed's targets, trimmed by `enabled` and by where go.mod is. */
@@ -320,7 +321,7 @@ function layoutProjects(
     const facts = readWorkerFacts(workspaceRoot, role.root);
     const moduleProject = role.moduleRoot !== undefined ? moduleName(role.moduleRoot) : undefined;
     const moduleGoMod = role.moduleRoot !== undefined ? goModOf(role.moduleRoot) : null;
-    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, moduleProject, moduleGoMod, goModDirs };
+    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, moduleProject, moduleGoMod, goModDirs, cacheDirs };
     return memo.get(key, () => {
       const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { diskDigestCommand, ignoredFileSpecs, NOT_A_GIT_WORK_TREE, replacedModules, type DiskScope } from './disk-inputs';
+import { diskDigestCommand, ignoredFileSpecs, NOT_A_GIT_WORK_TREE, replacedModules, workspaceCacheDirs, type DiskScope } from './disk-inputs';
 
 describe('replacedModules', () => {
   it('splits local replacements into workspace roots and outside directories, and skips module paths', () => {
@@ -116,5 +116,25 @@ describe('diskDigestCommand', () => {
   it('says so, rather than failing hashing, outside a git work tree', () => {
     rmSync(join(ws, '.git'), { recursive: true, force: true });
     expect(digest(scope())).toContain(NOT_A_GIT_WORK_TREE);
+  });
+});
+
+describe('workspaceCacheDirs', () => {
+  it.each<[string | null, string[]]>([
+    [null, []],
+    ['{}', []],
+    ['{"cacheDirectory": ".cache/build"}', ['.cache/build']],
+    ['{"cacheDirectory": "cache/build/"}', ['cache/build']],
+    ['{"cacheDirectory": "/ws/tmp/nx-cache"}', ['tmp/nx-cache']],
+    ['{"cacheDirectory": "/elsewhere/nx-cache"}', []],
+    ['{"cacheDirectory": "../outside"}', []],
+    ['not json', []],
+  ])('nx.json %s -> %j', (text, dirs) => {
+    expect(workspaceCacheDirs('/ws', text)).toEqual(dirs);
+  });
+
+  it('keeps the cache directory and .nx out of the ignored files a root scope lists', () => {
+    const specs = ignoredFileSpecs({ root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], cacheDirs: ['.cache/build'] });
+    expect(specs).toEqual(expect.arrayContaining([':(exclude,glob).cache/build/**', ':(exclude,glob)**/.nx/**']));
   });
 });

@@ -27,6 +27,8 @@ export interface DiskScope {
   vendor?: boolean;
   /** Directories of other Go modules nested inside these roots: Go never reads them for this project. */
   nestedModules?: string[];
+  /** Nx's cache directories inside the workspace: they hold copies of outputs, generated Go files among them. */
+  cacheDirs?: string[];
 }
 
 /** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS. */
@@ -76,7 +78,8 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
   // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
-  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**'];
+  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
+  for (const dir of scope.cacheDirs ?? []) excluded.push(`${dir}/**`);
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
   if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
@@ -110,4 +113,27 @@ export function diskDigestCommand(scope: DiskScope): string {
 export function inModuleScope(root: string, moduleRoot: string, moduleGoMod: string, rest: Pick<DiskScope, 'settings' | 'flagFiles'> = { flagFiles: [] }): DiskScope {
   const replaced = replacedModules(moduleRoot, moduleGoMod);
   return { root, moduleRoots: [moduleRoot, ...replaced.moduleRoots.filter((r) => r !== moduleRoot)], outsideModules: replaced.outsideModules, ...rest };
+}
+
+/**
+ * Nx's cache directory inside the workspace (nx.json cacheDirectory), relative to it: a scope at the
+ * workspace root must not list the copies of outputs it holds. NX_CACHE_DIRECTORY is not read: the
+ * command text is hashed with the project's configuration, and a variable set differently on two
+ * machines would keep them from sharing a remote cache. (Nx's default, .nx/cache, is always left out.)
+ */
+export function workspaceCacheDirs(workspaceRoot: string, nxJsonText: string | null): string[] {
+  const dirs: string[] = [];
+  let configured: unknown;
+  try {
+    configured = nxJsonText ? (JSON.parse(nxJsonText) as { cacheDirectory?: unknown }).cacheDirectory : undefined;
+  } catch {
+    // A broken nx.json is Nx's to report.
+  }
+  for (const dir of [configured]) {
+    if (typeof dir !== 'string' || dir === '') continue;
+    const slashed = dir.replace(/\\/g, '/');
+    const rel = posix.normalize(posix.isAbsolute(slashed) ? posix.relative(workspaceRoot.replace(/\\/g, '/'), slashed) : slashed).replace(/\/+$/, '');
+    if (rel !== '.' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel)) dirs.push(rel);
+  }
+  return [...new Set(dirs)];
 }
