@@ -18,7 +18,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const lib = require('./lib');
 
-const opts = lib.parseArgs(process.argv.slice(2), {
+const opts = require.main !== module ? {} : lib.parseArgs(process.argv.slice(2), {
   n: '100,1000',
   m: '',
   runs: '3',
@@ -303,5 +303,9 @@ function main() {
   lib.printTable(['N workers', 'M libs', 'files', 'projects plugin / baseline', 'worker->lib edges', 'lib->lib edges', 'other edges', 'baseline edges'], sanity);
 }
 
-main();
-console.log(`\nAt the end: ${lib.loadAverage()}; ${lib.idleGateSummary()}`);
+if (require.main === module) {
+  main();
+  console.log(`\nAt the end: ${lib.loadAverage()}; ${lib.idleGateSummary()}`);
+}
+
+module.exports = { planWorkspace, writeTree };
