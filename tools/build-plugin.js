@@ -10,11 +10,12 @@ const out = join(root, 'dist', 'packages', 'nx-go');
 rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(pkg, 'tsconfig.lib.json')], { stdio: 'inherit' });
 
+// JSON schemas and the shell scripts that runtime inputs run (plan/disk-digest.sh).
 function copyJson(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) copyJson(p);
-    else if (name.endsWith('.json')) {
+    else if (name.endsWith('.json') || name.endsWith('.sh')) {
       const dest = join(out, relative(pkg, p));
       mkdirSync(dirname(dest), { recursive: true });
       cpSync(p, dest);

@@ -215,10 +215,19 @@ function idleGateSummary() {
  */
 function timeRun(file, args, opts) {
   waitForIdle();
+  // Files, not pipes: nx 24.0.6 can exit before all it wrote to a pipe arrives (then tasks seem missing).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-go-bench-out-'));
+  const out = fs.openSync(path.join(dir, 'stdout'), 'w');
+  const err = fs.openSync(path.join(dir, 'stderr'), 'w');
   const start = process.hrtime.bigint();
-  const r = spawnSync(file, args, { cwd: opts.cwd, env: opts.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, err] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  fs.closeSync(out);
+  fs.closeSync(err);
+  r.stdout = fs.readFileSync(path.join(dir, 'stdout'), 'utf8');
+  r.stderr = fs.readFileSync(path.join(dir, 'stderr'), 'utf8');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const output = `${r.stdout}${r.stderr}`;
   if (r.error) throw r.error;
   if (r.status !== 0 && !opts.allowFailure) {
     throw new Error(`${file} ${args.join(' ')} (in ${opts.cwd}) exited ${r.status}:\n${output.slice(-4000)}`);

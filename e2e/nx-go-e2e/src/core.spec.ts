@@ -26,7 +26,9 @@ describe('core: build and build-prod', () => {
     expect(context.slice(0, 3)).toEqual(['{workspaceRoot}/go.work', '{workspaceRoot}/go.work.sum', { externalDependencies: ['@tqserver/nx-go'] }]);
     // The plugin's identity, and the digest of the files Nx cannot see (gitignored or outside the workspace).
     expect(context[3].runtime).toMatch(/^echo @tqserver\/nx-go \d+\.\d+\.\d+:[0-9a-f]{16}$/);
-    expect(context[4].runtime).toContain('git ls-files --others --ignored --exclude-standard');
+    // The digest script ships in the installed package and is named relative to the workspace root, where Nx runs it.
+    expect(context[4].runtime).toBe('sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared -m libs/textfmt');
+    expect(ws.exists('node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe(true);
     expect(api.targets.build.inputs.some((i: { runtime?: string }) => i.runtime?.startsWith('go env GOVERSION'))).toBe(true);
     const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
     expect(shared.tags).toContain('go:library');

@@ -1,6 +1,6 @@
 // Specifies what test, vet, tidy and vendor run with: the inherited environment, no timeout of ours, no config file read.
 
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,8 +44,8 @@ const executors: [string, (ctx: ExecutorContext) => Promise<{ success: boolean }
 beforeEach(() => {
   ws = mkdtempSync(join(tmpdir(), 'nx-go-gocmd-'));
   step.mockClear();
-  jest.spyOn(logger, 'error').mockImplementation(() => undefined);
-  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
 });
 
 afterEach(() => {
@@ -58,7 +58,7 @@ describe.each(executors)('%s', (target, run) => {
     write('workers/api/config.yaml', 'build:\n  timeout: sixty\n');
     write('config/server.yaml', 'build:\n  defaults: [not, a, map]\n');
     expect(await run(context(target))).toEqual({ success: true });
-    expect(logger.error).not.toHaveBeenCalled();
+    expect(console.error).not.toHaveBeenCalled();
     expect(step).toHaveBeenCalled();
   });
 
@@ -80,7 +80,7 @@ describe('test --coverprofile', () => {
     ['.', 'is not inside the module directory'],
   ])('rejects %s, running nothing', async (coverprofile, problem) => {
     expect(await testExecutor({ coverprofile }, context('test'))).toEqual({ success: false });
-    expect(logger.error).toHaveBeenCalledWith(
+    expect(console.error).toHaveBeenCalledWith(
       `api: test: --coverprofile ${JSON.stringify(coverprofile)} ${problem}; expected a file path relative to the module directory workers/api, where go test runs, such as cover.out`,
     );
     expect(step).not.toHaveBeenCalled();

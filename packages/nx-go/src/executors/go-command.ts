@@ -1,5 +1,5 @@
 // Shared body of the executors that run one `go` subcommand in the module directory (test, vet, tidy, vendor).
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { runStep } from '../run/process';
 import { projectOf } from './project-settings';
@@ -21,10 +21,10 @@ export async function runGoSubcommands(steps: string[][], options: GoCommandOpti
   const cwd = join(project.workspaceRoot, project.root);
   for (const args of steps) {
     const exec = ['go', ...args];
-    if (project.verbose) logger.info(`${project.label}: cd ${cwd} && ${exec.join(' ')}`);
+    if (project.verbose) console.info(`${project.label}: cd ${cwd} && ${exec.join(' ')}`);
     const result = await runStep({ exec }, { cwd, env: {}, label: project.label });
     if (!result.ok) {
-      logger.error(result.message);
+      console.error(result.message);
       return { success: false };
     }
   }

@@ -30,8 +30,13 @@ export function projectOf(context: ExecutorContext, verbose = false): Project {
 }
 
 /** For the build targets. Throws ConfigError (file:line:col) when config.yaml, config/worker.yaml or server.yaml is invalid. */
-export function projectRun(context: ExecutorContext, serverConfig = SERVER_CONFIG_FILE, verbose = false): ProjectRun {
+export function projectRun(
+  context: ExecutorContext,
+  serverConfig = SERVER_CONFIG_FILE,
+  verbose = false,
+  loadServer: (root: string, file: string) => ServerSettings = loadServerSettings,
+): ProjectRun {
   const project = projectOf(context, verbose);
-  const server = loadServerSettings(context.root, serverConfig);
+  const server = loadServer(context.root, serverConfig);
   return { ...project, server, settings: loadBuildSettings(context.root, project.root, server) };
 }

@@ -1,5 +1,5 @@
 // Go projects without a go.mod of their own (TQServer's workers, server and packages): their import paths and their edge to the module.
-import { DependencyType, type ProjectConfiguration, type RawProjectGraphDependency } from '@nx/devkit';
+import type { DependencyType, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import { normalizeProjectRoot } from './workspace-modules';
 
 export interface InModuleProject {
@@ -45,5 +45,5 @@ export function inModuleProjects(
  * change affect every project of the module.
  */
 export function moduleEdges(inModule: readonly InModuleProject[]): RawProjectGraphDependency[] {
-  return inModule.map((p) => ({ source: p.name, target: p.moduleProject, type: DependencyType.implicit }));
+  return inModule.map((p) => ({ source: p.name, target: p.moduleProject, type: 'implicit' as DependencyType.implicit }));
 }

@@ -5,7 +5,7 @@ import { basename, join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { flagFiles, makeWorker } from '../plan/build';
-import { replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
+import { digestScriptPath, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
@@ -65,6 +65,7 @@ export async function createGoNodes(
   const patterns = ([] as string[]).concat(opts.workers ?? 'workers/*');
   const workerGoMods = new Set(fg.sync(patterns.map((p) => `${p}/go.mod`), { cwd: workspaceRoot, ignore: ['**/node_modules/**'] }));
   const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
+  const digestScript = digestScriptPath(workspaceRoot);
 
   let server: ServerSettings | undefined;
   let serverError: string | undefined;
@@ -99,7 +100,7 @@ export async function createGoNodes(
 
     const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
     const facts = isWorker ? readWorkerFacts(workspaceRoot, root) : null;
-    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage, cacheDirs };
+    const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage, cacheDirs, digestScript };
 
     const project = memo.get(key, (): ProjectConfiguration => {
       const base = {
@@ -114,14 +115,14 @@ export async function createGoNodes(
       const namedInputs = (disk: DiskScope) => ({
         [SOURCES_INPUT]: sourceInputs(disk.settings),
         [TEST_SOURCES_INPUT]: testSourceInputs(disk.settings),
-        [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk }),
+        [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
       });
       if (!isWorker) {
         const disk = scope();
         return {
           ...base,
           namedInputs: namedInputs(disk),
-          targets: libraryTargets(root, { pluginPackage, pluginIdentity, disk, serverConfig: serverFile }),
+          targets: libraryTargets(root, { pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile }),
         };
       }
       try {
@@ -132,14 +133,14 @@ export async function createGoNodes(
         return {
           ...base,
           namedInputs: { ...namedInputs(disk), ...jobNamedInputs(worker) },
-          targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, vendored: facts!.vendored, dockerfile: facts!.dockerfile, serverConfig: serverFile }),
+          targets: workerTargets(worker, { pluginPackage, pluginIdentity, disk, digestScript, vendored: facts!.vendored, dockerfile: facts!.dockerfile, serverConfig: serverFile }),
         };
       } catch (e) {
         const disk = scope();
         return {
           ...base,
           namedInputs: namedInputs(disk),
-          targets: brokenWorkerTargets(root, message(e), { pluginPackage, pluginIdentity, disk, serverConfig: serverFile }),
+          targets: brokenWorkerTargets(root, message(e), { pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile }),
         };
       }
     });

@@ -57,7 +57,7 @@ function eachCodeFile(dir: string, visit: (path: string, name: string) => void):
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) eachCodeFile(p, visit);
-    else if (/\.(js|ts|json)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) visit(p, entry.name);
+    else if (/\.(js|ts|json|sh)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) visit(p, entry.name);
   }
 }
 

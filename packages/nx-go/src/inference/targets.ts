@@ -36,6 +36,8 @@ export interface ModuleContext {
   pluginIdentity: string;
   /** What the module's Go commands read that Nx cannot see. */
   disk: DiskScope;
+  /** How the runtime input names disk-digest.sh (digestScriptPath). */
+  digestScript: string;
   /** Workspace-relative path of server.yaml, so executors read run-time settings (the timeout) from the same file. */
   serverConfig: string;
 }
@@ -89,7 +91,7 @@ function vendorInputs(ctx: ModuleContext): InputDefinition[] {
     ...WORKSPACE_GO_FILES,
     externalInputs(ctx.pluginPackage),
     pluginRuntime(ctx.pluginIdentity),
-    { runtime: diskDigestCommand({ ...ctx.disk, vendor: false }) },
+    { runtime: diskDigestCommand({ ...ctx.disk, vendor: false }, ctx.digestScript) },
     goEnvRuntime(),
   ];
 }

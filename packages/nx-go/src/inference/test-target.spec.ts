@@ -8,6 +8,7 @@ const ctx = {
   pluginPackage: '@tqserver/nx-go',
   pluginIdentity: '0.0.0:test',
   disk: { root: 'libs/shared', moduleRoots: [], outsideModules: [], flagFiles: [] },
+  digestScript: 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh',
   serverConfig: 'config/server.yaml',
 };
 

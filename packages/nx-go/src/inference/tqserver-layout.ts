@@ -6,7 +6,7 @@ import fg from 'fast-glob';
 import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
-import { inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
+import { digestScriptPath, inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
 import { createGoNodes, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
@@ -277,7 +277,8 @@ function layoutProjects(
     serverError = message(e);
   }
   const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
-  const ctx = (disk: DiskScope): ModuleContext => ({ pluginPackage, pluginIdentity, disk, serverConfig: serverFile });
+  const digestScript = digestScriptPath(workspaceRoot);
+  const ctx = (disk: DiskScope): ModuleContext => ({ pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile });
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt, 'tqserver-nx-go-layout');
   const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
 
@@ -293,7 +294,7 @@ function layoutProjects(
   const namedInputs = (disk: DiskScope, sources: string[], testSources = testSourceInputs()) => ({
     [SOURCES_INPUT]: sources,
     [TEST_SOURCES_INPUT]: testSources,
-    [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk }),
+    [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
   });
   /** What a project's Go commands read beyond what Nx sees: its enclosing module counts, gitignored or not. */
   // Every directory with a go.mod: a module nested inside another is never read by the outer one's builds.
@@ -321,7 +322,7 @@ function layoutProjects(
     const facts = readWorkerFacts(workspaceRoot, role.root);
     const moduleProject = role.moduleRoot !== undefined ? moduleName(role.moduleRoot) : undefined;
     const moduleGoMod = role.moduleRoot !== undefined ? goModOf(role.moduleRoot) : null;
-    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, moduleProject, moduleGoMod, goModDirs, cacheDirs };
+    const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, digestScript, moduleProject, moduleGoMod, goModDirs, cacheDirs };
     return memo.get(key, () => {
       const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { diskDigestCommand, ignoredFileSpecs, NOT_A_GIT_WORK_TREE, replacedModules, workspaceCacheDirs, type DiskScope } from './disk-inputs';
+import { DISK_DIGEST_SCRIPT, diskDigestCommand, digestScriptPath, ignoredFileSpecs, NOT_A_GIT_WORK_TREE, replacedModules, workspaceCacheDirs, type DiskScope } from './disk-inputs';
 
 describe('replacedModules', () => {
   it('splits local replacements into workspace roots and outside directories, and skips module paths', () => {
@@ -34,7 +34,7 @@ describe('diskDigestCommand', () => {
     ...over,
   });
   const digest = (s: DiskScope, env: NodeJS.ProcessEnv = {}) =>
-    spawnSync('sh', ['-c', diskDigestCommand(s)], { cwd: ws, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }).stdout;
+    spawnSync('sh', ['-c', diskDigestCommand(s, DISK_DIGEST_SCRIPT)], { cwd: ws, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }).stdout;
 
   beforeEach(() => {
     base = mkdtempSync(join(tmpdir(), 'nx-go-disk-'));
@@ -136,5 +136,55 @@ describe('workspaceCacheDirs', () => {
   it('keeps the cache directory and .nx out of the ignored files a root scope lists', () => {
     const specs = ignoredFileSpecs({ root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], cacheDirs: ['.cache/build'] });
     expect(specs).toEqual(expect.arrayContaining([':(exclude,glob).cache/build/**', ':(exclude,glob)**/.nx/**']));
+  });
+});
+
+describe('disk-digest.sh', () => {
+  /** The pathspecs the script builds from its short arguments, by running it for real. */
+  const scriptSpecs = (scope: DiskScope) =>
+    spawnSync('sh', ['-c', diskDigestCommand(scope, DISK_DIGEST_SCRIPT)], { encoding: 'utf8', env: { PATH: process.env.PATH, NX_GO_DIGEST_SPECS: '1' } })
+      .stdout.split('\n')
+      .filter(Boolean);
+
+  it.each<[string, DiskScope]>([
+    ['a seed-layout worker', { root: 'workers/api', moduleRoots: ['libs/shared'], outsideModules: ['../outside'], flagFiles: [] }],
+    ['the module at the workspace root', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [] }],
+    ['a package inside a module', { root: 'pkg/config/php', moduleRoots: ['.', 'third/party'], outsideModules: [], flagFiles: [] }],
+    [
+      'a worker with sources, excludes, flag files and spaces',
+      {
+        root: 'workers/my api',
+        moduleRoots: ['libs/a b'],
+        outsideModules: [],
+        flagFiles: ['workers/my api/default.pgo', "workers/my api/it's.mod"],
+        settings: { sources: ['src/**/*.go', 'src/testdata/embed/**', 'web ui/*'], exclude: ['gen/**', '*.tmp'] },
+      },
+    ],
+    ['go mod vendor, whose output vendor/ is', { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [], vendor: false }],
+    ['the module root, with nested modules and a cache directory', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], nestedModules: ['workers/api'], cacheDirs: ['.cache/build'] }],
+    [
+      'a worker with build jobs',
+      {
+        root: 'workers/auth',
+        moduleRoots: [],
+        outsideModules: [],
+        flagFiles: [],
+        settings: { sources: undefined, exclude: [], jobs: { routes: { inputs: [], deps: [], cmds: [], outputs: ['src/zz_routes.go'] } } } as unknown as DiskScope['settings'],
+      },
+    ],
+  ])('builds the same git pathspecs as ignoredFileSpecs for %s', (_label, scope) => {
+    expect(new Set(scriptSpecs(scope))).toEqual(new Set(ignoredFileSpecs(scope)));
+  });
+
+  it('is named relative to the workspace root when it lies inside it, so every checkout hashes the same text', () => {
+    expect(digestScriptPath('/w/repo', '/w/repo/node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe('node_modules/@tqserver/nx-go/src/plan/disk-digest.sh');
+    expect(digestScriptPath('/w/repo', '/opt/plugins/nx-go/src/plan/disk-digest.sh')).toBe('/opt/plugins/nx-go/src/plan/disk-digest.sh');
+  });
+
+  it('keeps the command short: the scope travels as arguments, not as pathspecs', () => {
+    const scope: DiskScope = { root: 'workers/api', moduleRoots: ['libs/shared'], outsideModules: [], flagFiles: [] };
+    expect(diskDigestCommand(scope, 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe(
+      'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared',
+    );
   });
 });

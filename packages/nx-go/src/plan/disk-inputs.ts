@@ -1,5 +1,5 @@
 // Pure: the runtime input that hashes files Go reads but Nx's own file hashing cannot see.
-import { posix } from 'node:path';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { isLocalReplacementPath, parseGoMod } from '../graph/go-mod';
 import type { SourceSettings } from './inputs';
 import { jobOutputGlobs } from './jobs';
@@ -31,9 +31,8 @@ export interface DiskScope {
   cacheDirs?: string[];
 }
 
-/** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS. */
+/** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS and disk-digest.sh. */
 const GIT_GO_READ = ['*.go', '*.[chmsSfF]', '*.[ch][ch]', '*.[ch]pp', '*.[ch]xx', '*.sx', '*.for', '*.f90', '*.swig', '*.swigcxx', '*.syso', 'default.pgo'];
-const MODULE_FILES = ['go.mod', 'go.sum', 'go.work', 'go.work.sum'];
 
 const prefix = (root: string) => (root === '.' || root === '' ? '' : `${root}/`);
 
@@ -88,25 +87,42 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   return [...new Set(specs)];
 }
 
-const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-/** `find` expressions for Go-read files of a module outside the workspace. */
-const FIND_GO_READ = `\\( ${[...GIT_GO_READ, ...MODULE_FILES].map((p) => `-name ${sh(p)}`).join(' -o ')} \\) ! -name '*_test.go' ! -path '*/testdata/*'`;
+const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
 /** Marks the digest of a workspace that is not a git work tree; the build executor refuses to run then. */
 export const NOT_A_GIT_WORK_TREE = 'nx-go:not-a-git-work-tree';
 
+/** The script that computes the digest, shipped beside this module (src/plan/disk-digest.sh in the package). */
+export const DISK_DIGEST_SCRIPT = join(__dirname, 'disk-digest.sh');
+
 /**
- * One shell line, run by Nx at hash time from the workspace root: the names and git blob hashes of the
- * ignored files above, of every Go-read file of modules replaced from outside the workspace (listed
- * relative to their directory, so the checkout's location does not matter), and GOWORK's file.
+ * How a runtime input names the script: relative to the workspace root (where Nx runs runtime inputs)
+ * when it is inside it, as in node_modules. Nx hashes a runtime input's output, but a runtime input
+ * inside namedInputs also reaches the hash as text, through the project configuration; a relative
+ * path keeps that text the same in every checkout, so checkouts share cache entries.
  */
-export function diskDigestCommand(scope: DiskScope): string {
-  const digest = `h() { f=$(cat); printf '%s\\n' "$f"; [ -z "$f" ] || printf '%s\\n' "$f" | git hash-object --no-filters --stdin-paths; }`;
-  const ignored = `f=$(git ls-files --others --ignored --exclude-standard -- ${ignoredFileSpecs(scope).map(sh).join(' ')} 2>/dev/null) || f=${NOT_A_GIT_WORK_TREE}; case $f in ${NOT_A_GIT_WORK_TREE}) echo "$f";; *) printf '%s\\n' "$f" | h;; esac`;
-  const outside = scope.outsideModules.map((dir) => `echo ${sh(`module ${dir}`)}; (cd ${sh(dir)} && find . -type f ${FIND_GO_READ} | LC_ALL=C sort | h) || echo missing`);
-  const gowork = `case \${GOWORK-} in ''|off) ;; *) cat -- "$GOWORK" "$GOWORK.sum" 2>/dev/null;; esac; echo "GOWORK=\${GOWORK-}"`;
-  return [digest, ignored, ...outside, gowork].join('; ');
+export function digestScriptPath(workspaceRoot: string, script = DISK_DIGEST_SCRIPT): string {
+  const rel = relative(workspaceRoot, script).split(sep).join('/');
+  return rel.startsWith('../') || isAbsolute(rel) ? script : rel;
+}
+
+/**
+ * The runtime input's command, run by Nx at hash time from the workspace root: `sh <script> <scope>`. It
+ * prints the names and git blob hashes of the ignored files of ignoredFileSpecs, of every Go-read file
+ * of modules replaced from outside the workspace (listed relative to their directory, so the
+ * checkout's location does not matter), and GOWORK's file. The scope travels as short arguments and
+ * the script builds the pathspecs, so the ~3 KB of pathspecs are not in every project's configuration.
+ */
+export function diskDigestCommand(scope: DiskScope, script: string): string {
+  const args = [scope.root];
+  for (const m of scope.moduleRoots) args.push('-m', m);
+  for (const o of scope.outsideModules) args.push('-o', o);
+  for (const s of scope.settings?.sources ?? []) args.push('-s', s);
+  for (const x of [...(scope.settings?.exclude ?? []), ...jobOutputGlobs(scope.settings)]) args.push('-x', x);
+  for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
+  for (const f of scope.flagFiles) args.push('-f', f);
+  if (scope.vendor === false) args.push('-V');
+  return ['sh', script, ...args].map(sh).join(' ');
 }
 
 /** The scope of a project inside an enclosing module: the module's files and its replacements count too. */

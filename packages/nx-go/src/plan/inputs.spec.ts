@@ -181,19 +181,19 @@ describe('buildInputs', () => {
     ]);
     // go.work, the plugin's version and identity, and the files Nx cannot see, once per project.
     const disk = { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] };
-    expect(contextInputs({ pluginPackage: '@tqserver/nx-go', pluginIdentity: '1.0.0:abc', disk })).toEqual([
+    expect(contextInputs({ pluginPackage: '@tqserver/nx-go', pluginIdentity: '1.0.0:abc', disk, digestScript: 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh' })).toEqual([
       '{workspaceRoot}/go.work',
       '{workspaceRoot}/go.work.sum',
       { externalDependencies: ['@tqserver/nx-go'] },
       { runtime: 'echo @tqserver/nx-go 1.0.0:abc' },
-      { runtime: diskDigestCommand(disk) },
+      { runtime: 'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
     ]);
     // Loaded from source or through PnP: no package to name, and the identity still invalidates.
-    expect(contextInputs({ pluginPackage: null, pluginIdentity: '1.0.0:abc', disk })).toEqual([
+    expect(contextInputs({ pluginPackage: null, pluginIdentity: '1.0.0:abc', disk, digestScript: 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh' })).toEqual([
       ...WORKSPACE_GO_FILES,
       { externalDependencies: [] },
       pluginRuntime('1.0.0:abc'),
-      { runtime: diskDigestCommand(disk) },
+      { runtime: 'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
     ]);
     expect(buildInputs(job)).not.toContainEqual(CGO_TOOLCHAIN_RUNTIME);
     expect(runtimes(buildInputs(job))).not.toContain(STAMP_COMMAND);

@@ -128,10 +128,12 @@ export interface ProjectContext {
   pluginPackage: string | null;
   pluginIdentity: string;
   disk: DiskScope;
+  /** How the runtime input names disk-digest.sh (digestScriptPath). */
+  digestScript: string;
 }
 
 export function contextInputs(ctx: ProjectContext): InputDefinition[] {
-  return [...WORKSPACE_GO_FILES, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity), { runtime: diskDigestCommand(ctx.disk) }];
+  return [...WORKSPACE_GO_FILES, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity), { runtime: diskDigestCommand(ctx.disk, ctx.digestScript) }];
 }
 
 export function buildInputs(job: BuildJob): InputDefinition[] {

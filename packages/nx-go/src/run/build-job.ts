@@ -20,7 +20,13 @@ export interface RunJobOptions {
   log: (line: string) => void;
   /** Absolute output directories of the build's deps (build.deps), for {{index .Deps …}}. */
   deps?: Record<string, string>;
+  /** Where the steps' output goes; absent, the terminal (see StepOptions.onOutput). */
+  onOutput?: (chunk: string) => void;
+  /** The git stamp, read once and shared by every task of a batch; absent, each stamped job reads its own. */
+  readStamp?: () => Promise<StampResult>;
 }
+
+export type StampResult = { stamp: Stamp } | { error: string };
 
 /** Parses the output of STAMP_COMMAND: short commit and commit time, then `git describe`, or "unversioned". */
 export function parseStamp(stdout: string): Stamp {
@@ -29,8 +35,9 @@ export function parseStamp(stdout: string): Stamp {
   return { Version: describe, BuildTime: time, GitCommit: commit };
 }
 
-async function readStamp(opts: RunJobOptions): Promise<{ stamp: Stamp } | { error: string }> {
-  const result = await runStep({ shell: STAMP_COMMAND }, { cwd: opts.workspaceRoot, env: {}, timeoutMs: 30_000, label: `${opts.label}: git`, capture: true });
+/** Runs STAMP_COMMAND, the same git line whose output the stamped tasks hash. */
+export async function readStamp(workspaceRoot: string, label: string): Promise<StampResult> {
+  const result = await runStep({ shell: STAMP_COMMAND }, { cwd: workspaceRoot, env: {}, timeoutMs: 30_000, label: `${label}: git`, capture: true });
   return result.ok ? { stamp: parseStamp(result.stdout) } : { error: result.message };
 }
 
@@ -58,7 +65,7 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
 
   const vars: Record<string, string> = { Output: temp, OutputDir: dirname(output), SourceDir: cwd };
   if (job.stamp) {
-    const read = await readStamp(opts);
+    const read = await (opts.readStamp ? opts.readStamp() : readStamp(opts.workspaceRoot, opts.label));
     if ('error' in read) return { ok: false, message: read.error };
     Object.assign(vars, read.stamp);
   }
@@ -75,7 +82,7 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   // A previous binary left at the output would pass for this build's when a `command` writes nothing.
   rmSync(output, { force: true });
   try {
-    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp] });
+    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp], onOutput: opts.onOutput });
     if (!result.ok) return { ok: false, message: result.message };
     // A `command` that ignores {{.Output}} writes the output itself.
     const built = existsSync(temp) ? temp : existsSync(output) ? output : undefined;
@@ -109,7 +116,10 @@ async function validateBinary(
   opts: RunJobOptions & { removeOnDeath: string[] },
 ): Promise<{ ok: boolean; message?: string }> {
   const label = `${opts.label}: ${name} --version`;
-  const result = await runStep({ exec: [binary, '--version'] }, { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath });
+  const result = await runStep(
+    { exec: [binary, '--version'] },
+    { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath, onOutput: opts.onOutput },
+  );
   if (!result.ok) return { ok: false, message: `${result.message}; the binary must exit 0 on --version (set build.validate: false to skip)` };
   if (version !== undefined && !result.stdout.includes(version)) {
     return { ok: false, message: `${opts.label}: ${name} --version printed ${JSON.stringify(result.stdout.trim())}, which lacks the stamped version ${JSON.stringify(version)}` };

@@ -44,13 +44,28 @@ function git(workspaceRoot: string, args: string[], input?: string): string[] | 
   return r.stdout.split('\n').filter(Boolean);
 }
 
-/** Asks git, from the workspace root; outside a git work tree nothing counts as ignored. */
-export function gitIgnoredFiles(workspaceRoot: string, disk: DiskScope): IgnoredFiles {
-  const listed = git(workspaceRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(disk)]);
+/** Whether `workspaceRoot` is inside a git work tree. A batch asks once and shares the answer (a run does not change it). */
+export function isWorkTree(workspaceRoot: string): boolean {
+  return git(workspaceRoot, ['rev-parse', '--is-inside-work-tree'])?.[0] === 'true';
+}
+
+/**
+ * Asks git, from the workspace root; outside a git work tree nothing counts as ignored. Lazily: a build
+ * without //go:embed asks git nothing beyond whether this is a work tree.
+ */
+export function gitIgnoredFiles(workspaceRoot: string, disk: DiskScope, workTree: () => boolean = () => isWorkTree(workspaceRoot)): IgnoredFiles {
+  let digested: Set<string> | undefined;
+  let inWorkTree: boolean | undefined;
   return {
-    workTree: listed !== undefined,
+    get workTree() {
+      inWorkTree ??= workTree();
+      return inWorkTree;
+    },
     ignored: (files) => new Set(files.length ? git(workspaceRoot, ['check-ignore', '--stdin'], files.join('\n') + '\n') ?? [] : []),
-    digested: new Set(listed ?? []),
+    get digested() {
+      digested ??= new Set(git(workspaceRoot, ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(disk)]) ?? []);
+      return digested;
+    },
   };
 }
 
@@ -59,7 +74,7 @@ export function gitIgnoredFiles(workspaceRoot: string, disk: DiskScope): Ignored
  * could then miss an ignored file that go build reads. Such a build is refused rather than cached.
  */
 export function unhashableWorkspace(workspaceRoot: string, git: IgnoredFiles, label: string): string | undefined {
-  if (git.workTree || !existsSync(join(workspaceRoot, '.gitignore'))) return undefined;
+  if (!existsSync(join(workspaceRoot, '.gitignore')) || git.workTree) return undefined;
   return `${label}: ${workspaceRoot} is not a git work tree, yet Nx leaves out the files its .gitignore names, so the plugin cannot tell whether go build reads a file the hash does not cover; run "git init" there (or remove .gitignore)`;
 }
 
@@ -73,20 +88,33 @@ function advice(mod: HashedModule, embedded: string, isWorker: boolean): string 
   return `add ${JSON.stringify(rel)} to build.sources so that editing it rebuilds the binary`;
 }
 
+/** The Go files of each module root that hold //go:embed: a batch scans a library once, however many workers import it. */
+export type EmbedScan = Map<string, Array<{ file: string; patterns: string[] }>>;
+
+function embeddersOf(workspaceRoot: string, mod: HashedModule, seen: EmbedScan): Array<{ file: string; patterns: string[] }> {
+  const key = `${mod.root}\0${(mod.nested ?? []).join('\0')}`;
+  let embedders = seen.get(key);
+  if (embedders === undefined) {
+    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
+    embedders = goFiles
+      .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
+      .filter((e) => e.patterns.length > 0);
+    seen.set(key, embedders);
+  }
+  return embedders;
+}
+
 /**
  * Lists `embedder -> embedded` problems: an embedded file that the module's inputs leave out (a doc
  * excluded by default, a file outside `build.sources`, config.yaml, testdata/, an output directory), or
  * one that git ignores and the plugin does not digest. Either way a change to it would not miss the
  * cache. The first module is the worker being built; the others are the libraries it imports.
  */
-export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], git?: IgnoredFiles): string[] {
+export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], git?: IgnoredFiles, seen: EmbedScan = new Map()): string[] {
   const problems: string[] = [];
   const found: Array<{ mod: HashedModule; file: string; embedded: string; isWorker: boolean }> = [];
   modules.forEach((mod, index) => {
-    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
-    const embedders = goFiles
-      .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
-      .filter((e) => e.patterns.length > 0);
+    const embedders = embeddersOf(workspaceRoot, mod, seen);
     if (embedders.length === 0) return;
     const positive = mod.inputs.filter((i) => !i.startsWith('!')).map((i) => toGlob(mod.root, i));
     const negative = mod.inputs.filter((i) => i.startsWith('!')).map((i) => toGlob(mod.root, i.slice(1)));

@@ -18,6 +18,11 @@ export interface StepOptions {
   capture?: boolean;
   /** Files the watcher removes if the executor dies before the step ends (the build's temp output). */
   removeOnDeath?: string[];
+  /**
+   * Receives the step's output (stderr, and stdout unless captured) instead of the terminal: a batch runs
+   * many steps at once in one process, and each task's output must reach that task's own log.
+   */
+  onOutput?: (chunk: string) => void;
 }
 
 export type StepResult =
@@ -100,10 +105,15 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     detached: true,
     reject: false,
     stdin: 'ignore',
-    stdout: opts.capture ? 'pipe' : 'inherit',
-    stderr: 'inherit',
+    stdout: opts.capture || opts.onOutput ? 'pipe' : 'inherit',
+    stderr: opts.onOutput ? 'pipe' : 'inherit',
     stripFinalNewline: false,
   });
+  if (opts.onOutput) {
+    const forward = (chunk: Buffer | string) => opts.onOutput!(chunk.toString());
+    if (!opts.capture) child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+  }
   const pid = child.pid;
   if (pid !== undefined) watcher.watch(pid);
 

@@ -1,6 +1,6 @@
 // Specifies the build executor's own logic, with the process runner stubbed: config errors, missing plans, run-time timeout.
 
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,8 +48,8 @@ beforeEach(() => {
   savedVerbose = process.env.NX_VERBOSE_LOGGING;
   delete process.env.NX_VERBOSE_LOGGING;
   run.mockClear();
-  jest.spyOn(logger, 'error').mockImplementation(() => undefined);
-  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
 });
 
 afterEach(() => {
@@ -61,20 +61,20 @@ afterEach(() => {
 it('fails with the inferred config error, building nothing', async () => {
   const error = 'workers/api/config.yaml:4:12: build.timeout: 60 is not valid; expected a Go duration';
   expect(await buildExecutor({ configError: error }, context())).toEqual({ success: false });
-  expect(logger.error).toHaveBeenCalledWith(error);
+  expect(console.error).toHaveBeenCalledWith(error);
   expect(run).not.toHaveBeenCalled();
 });
 
 it('fails when config.yaml became invalid after inference, naming file:line:col', async () => {
   write('workers/api/config.yaml', 'build:\n  timeout: sixty\n');
   expect(await buildExecutor(plan, context())).toEqual({ success: false });
-  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('workers/api/config.yaml:2:12'));
+  expect(console.error).toHaveBeenCalledWith(expect.stringContaining('workers/api/config.yaml:2:12'));
   expect(run).not.toHaveBeenCalled();
 });
 
 it('fails on an unknown target rather than guessing a job', async () => {
   expect(await buildExecutor({ target: 'cross-compile' }, context())).toEqual({ success: false });
-  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('expected build, build-prod, or cross-compile with a platform'));
+  expect(console.error).toHaveBeenCalledWith(expect.stringContaining('expected build, build-prod, or cross-compile with a platform'));
   expect(run).not.toHaveBeenCalled();
 });
 
@@ -90,7 +90,7 @@ it('plans a cross-compile job for the platform it names', async () => {
 it('refuses to build when the settings changed after Nx hashed the task', async () => {
   const ctx = { ...context(), target: { inputs: [{ runtime: 'echo nx-go-job 00000000000000000000000000000000' }] } } as ExecutorContext;
   expect(await buildExecutor(plan, ctx)).toEqual({ success: false });
-  expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('changed after Nx computed'));
+  expect(console.error).toHaveBeenCalledWith(expect.stringContaining('changed after Nx computed'));
   expect(run).not.toHaveBeenCalled();
 });
 
@@ -117,5 +117,5 @@ it('reports a failed build', async () => {
   run.mockResolvedValueOnce({ ok: false, message: 'api: build failed: exit 1' });
   expect(await buildExecutor({ target: 'build-prod' }, context())).toEqual({ success: false });
   expect(run.mock.calls[0][0]).toMatchObject({ stamp: true, validate: 'auto' });
-  expect(logger.error).toHaveBeenCalledWith('api: build failed: exit 1');
+  expect(console.error).toHaveBeenCalledWith('api: build failed: exit 1');
 });

@@ -1,13 +1,13 @@
 // The build executor: plans the job again from config.yaml and server.yaml (as inference did) and runs it.
-import { logger, type ExecutorContext } from '@nx/devkit';
-import { readWorkerFacts } from '../../config/settings';
-import { kindOf, makeWorker, planBuild } from '../../plan/build';
-import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
+import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadServerSettings, readWorkerFacts, type ServerSettings } from '../../config/settings';
+import { kindOf, makeWorker, planBuild } from '../../plan/build';
 import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
-import { gitIgnoredFiles, unhashableWorkspace, unhashedEmbeds, type HashedModule } from '../../run/embeds';
-import { runBuildJob } from '../../run/build-job';
+import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
+import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
+import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
 import { depDirs } from '../job/dep-dirs';
 
@@ -24,15 +24,56 @@ export interface BuildExecutorOptions {
   verbose?: boolean;
 }
 
+/**
+ * What the tasks of one run share and need only once: server.yaml, the git stamp, whether this is a git
+ * work tree, the //go:embed scan of each library and the nesting of project roots. A single task gets a
+ * session of its own; a batch (./batch.ts) shares one among all its tasks.
+ */
+export interface BuildSession {
+  server(workspaceRoot: string, file: string): ServerSettings;
+  stamp(workspaceRoot: string, label: string): Promise<StampResult>;
+  workTree(workspaceRoot: string): boolean;
+  embeds: EmbedScan;
+  nested: Map<string, string[]>;
+}
+
+export function buildSession(): BuildSession {
+  const servers = new Map<string, ServerSettings>();
+  let stamp: Promise<StampResult> | undefined;
+  let workTree: boolean | undefined;
+  return {
+    // A config error is thrown again for every task that reads the file, so each one reports it.
+    server: (root, file) => servers.get(file) ?? servers.set(file, loadServerSettings(root, file)).get(file)!,
+    stamp: (root, label) => (stamp ??= readStamp(root, label)),
+    workTree: (root) => (workTree ??= isWorkTree(root)),
+    embeds: new Map(),
+    nested: new Map(),
+  };
+}
+
+/** Where a task's messages and its steps' output go: the terminal for one task, the task's own log in a batch. */
+export interface TaskOutput {
+  info(line: string): void;
+  error(line: string): void;
+  chunk?: (text: string) => void;
+}
+
+const terminal: TaskOutput = { info: (line) => console.info(line), error: (line) => console.error(line) };
+
 /** Roots of the projects inside `root` (TQServer's layout: the module at `.` holds packages, workers and the server). */
-function nestedRoots(graph: NonNullable<ExecutorContext['projectGraph']>, root: string): string[] {
-  return Object.values(graph.nodes)
-    .map((n) => n.data.root)
-    .filter((r) => r !== root && (root === '.' || root === '' ? r !== '.' && r !== '' : r.startsWith(`${root}/`)));
+function nestedRoots(graph: NonNullable<ExecutorContext['projectGraph']>, root: string, session: BuildSession): string[] {
+  let nested = session.nested.get(root);
+  if (nested === undefined) {
+    nested = Object.values(graph.nodes)
+      .map((n) => n.data.root)
+      .filter((r) => r !== root && (root === '.' || root === '' ? r !== '.' && r !== '' : r.startsWith(`${root}/`)));
+    session.nested.set(root, nested);
+  }
+  return nested;
 }
 
 /** The worker and every Go module it reaches in the project graph, with the inputs each one hashes. */
-function hashedModules(context: ExecutorContext, name: string, fallback: HashedModule): HashedModule[] {
+function hashedModules(context: ExecutorContext, name: string, fallback: HashedModule, session: BuildSession): HashedModule[] {
   const graph = context.projectGraph;
   const seen = new Set<string>([name]);
   const queue = [name];
@@ -41,7 +82,7 @@ function hashedModules(context: ExecutorContext, name: string, fallback: HashedM
     const current = queue.shift()!;
     const node = graph?.nodes[current];
     const inputs = node?.data.namedInputs?.[SOURCES_INPUT];
-    const nested = node ? nestedRoots(graph!, node.data.root) : [];
+    const nested = node ? nestedRoots(graph!, node.data.root, session) : [];
     if (current === name) modules.push(inputs ? { root: node!.data.root, inputs: inputs as string[], nested } : fallback);
     else if (node && inputs) modules.push({ root: node.data.root, inputs: inputs as string[], nested });
     for (const dep of graph?.dependencies[current] ?? []) {
@@ -54,45 +95,61 @@ function hashedModules(context: ExecutorContext, name: string, fallback: HashedM
   return modules;
 }
 
-function fail(message: string): { success: false } {
-  logger.error(message);
-  return { success: false };
-}
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+/** One build task, start to end: plan, check the hash still describes the plan, guard embeds, run. */
+export async function runBuildTask(
+  options: BuildExecutorOptions,
+  context: ExecutorContext,
+  session: BuildSession,
+  out: TaskOutput = terminal,
+): Promise<{ success: boolean }> {
+  const fail = (text: string) => {
+    out.error(text);
+    return { success: false };
+  };
   if (options.configError) return fail(options.configError);
   let run;
   let job;
   try {
-    run = projectRun(context, options.serverConfig, options.verbose);
+    run = projectRun(context, options.serverConfig, options.verbose, session.server);
     const facts = readWorkerFacts(run.workspaceRoot, run.root);
     const worker = makeWorker(run.name, run.root, run.settings, run.server, facts, options.binary);
     job = planBuild(worker, kindOf(options.target ?? context.targetName ?? '', options.platform), { vendored: facts.vendored });
   } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
+    return fail(message(e));
   }
   // The hash was computed from the job inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);
   if (hashed !== undefined && hashed !== (jobInput(job) as { runtime: string }).runtime) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const goMod = existsSync(join(run.workspaceRoot, run.root, 'go.mod')) ? readFileSync(join(run.workspaceRoot, run.root, 'go.mod'), 'utf8') : '';
+  const goModFile = join(run.workspaceRoot, run.root, 'go.mod');
+  const goMod = existsSync(goModFile) ? readFileSync(goModFile, 'utf8') : '';
   const disk: DiskScope = { root: run.root, ...replacedModules(run.root, goMod), settings: run.settings, flagFiles: job.files ?? [] };
-  const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) });
-  const git = gitIgnoredFiles(run.workspaceRoot, disk);
+  const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) }, session);
+  const git = gitIgnoredFiles(run.workspaceRoot, disk, () => session.workTree(run.workspaceRoot));
   const unhashable = unhashableWorkspace(run.workspaceRoot, git, run.label);
   if (unhashable) return fail(unhashable);
-  const embeds = unhashedEmbeds(run.workspaceRoot, modules, git);
+  const embeds = unhashedEmbeds(run.workspaceRoot, modules, git, session.embeds);
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
   const deps = depDirs(job.deps ?? [], run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
+  const label = run.label;
+  const workspaceRoot = run.workspaceRoot;
   const result = await runBuildJob(job, {
     deps: deps.dirs,
-    workspaceRoot: run.workspaceRoot,
-    label: run.label,
+    workspaceRoot,
+    label,
     timeoutMs: run.settings.timeoutMs,
     verbose: run.verbose,
-    log: (line) => logger.info(line),
+    log: (line) => out.info(line),
+    onOutput: out.chunk,
+    readStamp: () => session.stamp(workspaceRoot, label),
   });
-  return result.ok ? { success: true } : fail(result.message ?? `${run.label} failed`);
+  return result.ok ? { success: true } : fail(result.message ?? `${label} failed`);
+}
+
+export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  return runBuildTask(options, context, buildSession());
 }

@@ -1,5 +1,5 @@
 // go test ./... with the flags Go users reach for.
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { posix, win32 } from 'node:path';
 import { runGoSubcommands, type GoCommandOptions } from '../go-command';
 import { projectOf } from '../project-settings';
@@ -44,7 +44,7 @@ export default async function testExecutor(options: TestExecutorOptions, context
     const project = projectOf(context);
     const problem = coverprofileProblem(options.coverprofile, project.root);
     if (problem) {
-      logger.error(`${project.label}: ${problem}`);
+      console.error(`${project.label}: ${problem}`);
       return { success: false };
     }
   }

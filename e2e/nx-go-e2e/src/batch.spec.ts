@@ -1,0 +1,76 @@
+// The build executor's batch mode with real nx and real go: Nx runs every build task of a run in one process
+// (preferBatch), and each task keeps its own timeout, failure, log and cache entry, on every supported Nx major.
+import { spawnSync } from 'node:child_process';
+import { NX_VERSIONS } from './support/paths';
+import { Workspace } from './support/workspace';
+
+/** The part of static output that Nx printed for one task: from its `> nx run` header to the next header. */
+function taskSection(output: string, task: string): string {
+  const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const start = clean.indexOf(`> nx run ${task}`);
+  if (start === -1) return '';
+  const next = clean.indexOf('> nx run ', start + 1);
+  return clean.slice(start, next === -1 ? undefined : next);
+}
+
+const goWorker = (ws: Workspace, name: string, main: string, config: string) => {
+  ws.write(`workers/${name}/go.mod`, `module example.com/tqserver/workers/${name}\n\ngo 1.22\n`);
+  ws.write(`workers/${name}/src/main.go`, main);
+  ws.write(`workers/${name}/config.yaml`, config);
+};
+
+describe.each(NX_VERSIONS)('batched builds on nx %s', (nxVersion) => {
+  let ws: Workspace;
+  const marker = `${Math.floor(Math.random() * 1e6)}.25`;
+  beforeAll(() => {
+    ws = Workspace.create({ nxVersion });
+    // Times out after 2 s while the others build beside it in the same batch.
+    goWorker(ws, 'slow', 'package main\n\nfunc main() {}\n', `build:\n  timeout: 2s\n  command: "sleep ${marker} & sleep ${marker}; go build -o {{.Output}} ./src"\n`);
+    // Fails to compile.
+    goWorker(ws, 'broken', 'package main\n\nfunc main() { nope() }\n', 'build:\n  timeout: 60s\n');
+    ws.commit('slow and broken workers');
+  });
+  afterAll(() => ws.destroy());
+
+  it('runs all build tasks in one batch; a timeout or a failure fails only its own task', () => {
+    const r = ws.nx(['run-many', '-t', 'build']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/Running 4 tasks with @tqserver\/nx-go:build/);
+    expect([...r.tasks.keys()].sort()).toEqual(['api:build', 'auth:build', 'broken:build', 'slow:build']);
+
+    expect(taskSection(r.output, 'slow:build')).toContain('slow: build timed out after 2s');
+    expect(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout).not.toContain(`sleep ${marker}`);
+    expect(ws.exists('workers/slow/bin/slow')).toBe(false);
+
+    expect(taskSection(r.output, 'broken:build')).toContain('undefined: nope');
+    expect(ws.exists('workers/broken/bin/broken')).toBe(false);
+
+    // Each task's log holds its own output only.
+    for (const ok of ['api:build', 'auth:build']) {
+      expect(taskSection(r.output, ok)).not.toMatch(/nope|timed out/);
+    }
+    expect(ws.exists('workers/api/bin/api')).toBe(true);
+    expect(ws.exists('workers/auth/bin/auth')).toBe(true);
+  });
+
+  it('gives each task of the batch its own cache entry: the successes hit, the failures run again', () => {
+    const r = ws.nx(['run-many', '-t', 'build']);
+    expect(r.code).not.toBe(0);
+    expect(r.tasks.get('api:build')).not.toBe('miss');
+    expect(r.tasks.get('auth:build')).not.toBe('miss');
+    expect(r.tasks.get('broken:build')).toBe('miss');
+    expect(r.tasks.get('slow:build')).toBe('miss');
+
+    ws.write('workers/broken/src/main.go', 'package main\n\nfunc main() {}\n');
+    const fixed = ws.nx(['run-many', '-t', 'build', '--exclude=slow']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.tasks.get('broken:build')).toBe('miss');
+    expect(fixed.tasks.get('api:build')).not.toBe('miss');
+
+    // The fixed worker's result is now an entry of its own; a cache hit restores its binary.
+    ws.remove('workers/broken/bin');
+    const again = ws.nxOk(['run-many', '-t', 'build', '--exclude=slow']);
+    expect(again.tasks.get('broken:build')).toBe('local cache');
+    expect(ws.exists('workers/broken/bin/broken')).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+// The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { buildSession, runBuildTask, type BuildExecutorOptions, type TaskOutput } from './executor';
+
+/** What Nx 22–24 take from a batch implementation's iterator, one entry per task, as soon as it ends. */
+export interface BatchTaskResult {
+  task: string;
+  result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
+}
+
+/** Nx's own rule (readParallelFromArgsAndEnv): `--parallel`, `--parallel=N`, `--parallel=false`, `--maxParallel=N`. */
+export function parallelFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): number | undefined {
+  const args: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(parallel|maxParallel|max-parallel)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) continue;
+    const next = argv[i + 1];
+    args[m[1] === 'max-parallel' ? 'maxParallel' : m[1]] = m[2] ?? (next !== undefined && !next.startsWith('-') ? (i++, next) : '');
+  }
+  const count = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  if (args.parallel === 'false') return 1;
+  if (args.parallel === 'true' || args.parallel === '' || (env.NX_PARALLEL && args.parallel === undefined)) {
+    return count(args.maxParallel) ?? count(env.NX_PARALLEL) ?? 3;
+  }
+  return count(args.parallel);
+}
+
+/** The command line of the nx process that forked this batch worker (Linux only; elsewhere, none). */
+function parentArgv(): string[] {
+  try {
+    return readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * How many tasks the batch runs at once. Nx runs a batch alone (its scheduler waits for it) but does not
+ * tell the batch worker its parallelism: it is read as Nx reads it, from the nx command line, then
+ * NX_PARALLEL, then nx.json `parallel` (which `nx g @tqserver/nx-go:init` fills from max_parallel), then Nx's default, 3.
+ */
+export function batchParallelism(context: Pick<ExecutorContext, 'nxJsonConfiguration'>, argv = parentArgv(), env = process.env): number {
+  const fromNxJson = Number(context.nxJsonConfiguration?.parallel);
+  return parallelFromArgs(argv, env) ?? (Number.isInteger(fromNxJson) && fromNxJson > 0 ? fromNxJson : 3);
+}
+
+/** Collects one task's output: every line it prints, in order, becomes its terminal output and so its cached log. */
+function taskLog(): TaskOutput & { text(): string } {
+  let text = '';
+  return {
+    info: (line) => (text += `${line}\n`),
+    error: (line) => (text += `${line}\n`),
+    chunk: (chunk) => (text += chunk),
+    text: () => text,
+  };
+}
+
+const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs the batch's tasks, at most `batchParallelism` at once, and yields each task's result when it ends,
+ * so Nx reports (and caches) it on its own. Per task nothing changes: its own timeout and process-group
+ * kill, atomic output, --version check, log and exit status. A failure fails that task and the tasks of
+ * the batch that depend on it, nothing else. After Ctrl-C, running steps are killed (by runStep) and
+ * no task starts any more.
+ */
+export default async function* buildBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, BuildExecutorOptions>,
+  _overrides: BuildExecutorOptions,
+  context: ExecutorContext,
+): AsyncGenerator<BatchTaskResult> {
+  const session = buildSession();
+  const limit = batchParallelism(context);
+  const pending = new Set(Object.keys(taskGraph.tasks));
+  const failed = new Set<string>();
+  const running = new Map<string, Promise<BatchTaskResult>>();
+  let stopped: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => (stopped ??= signal);
+  for (const s of INTERRUPTS) process.on(s, onSignal);
+  // Every running step listens for the same signals; many at once are expected here, not a leak.
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 4 * limit + 10));
+
+  const start = (id: string): Promise<BatchTaskResult> => {
+    const task = taskGraph.tasks[id];
+    const project = context.projectsConfigurations.projects[task.target.project];
+    const taskContext: ExecutorContext = {
+      ...context,
+      projectName: task.target.project,
+      targetName: task.target.target,
+      configurationName: task.target.configuration,
+      target: project?.targets?.[task.target.target],
+    };
+    const log = taskLog();
+    const startTime = Date.now();
+    return runBuildTask(inputs[id] ?? {}, taskContext, session, log)
+      .catch((e: unknown) => {
+        log.error(`${id}: ${e instanceof Error ? e.message : String(e)}`);
+        return { success: false };
+      })
+      .then(({ success }) => ({ task: id, result: { success, terminalOutput: log.text(), startTime, endTime: Date.now() } }));
+  };
+  const blockedBy = (id: string) => (taskGraph.dependencies[id] ?? []).find((dep) => failed.has(dep) || pending.has(dep) || running.has(dep));
+  const notRun = (id: string, why: string): BatchTaskResult => {
+    const now = Date.now();
+    return { task: id, result: { success: false, terminalOutput: `${id}: ${why}\n`, startTime: now, endTime: now } };
+  };
+
+  try {
+    while (pending.size || running.size) {
+      // Tasks whose dependencies failed, and all tasks once interrupted, end at once without running.
+      for (const id of [...pending]) {
+        const dep = blockedBy(id);
+        const why = stopped ? `not started: the batch was interrupted by ${stopped}` : dep !== undefined && failed.has(dep) ? `not run: ${dep} failed` : undefined;
+        if (why === undefined) continue;
+        pending.delete(id);
+        failed.add(id);
+        yield notRun(id, why);
+      }
+      for (const id of [...pending]) {
+        if (running.size >= limit) break;
+        if (blockedBy(id) !== undefined) continue;
+        pending.delete(id);
+        running.set(id, start(id));
+      }
+      if (running.size === 0) {
+        // Only a dependency cycle inside the batch could leave tasks that can never start.
+        for (const id of pending) yield notRun(id, 'not run: its dependencies never completed');
+        break;
+      }
+      const done = await Promise.race(running.values());
+      running.delete(done.task);
+      if (!done.result.success) failed.add(done.task);
+      yield done;
+    }
+  } finally {
+    for (const s of INTERRUPTS) process.off(s, onSignal);
+  }
+}
