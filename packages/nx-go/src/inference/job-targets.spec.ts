@@ -25,7 +25,7 @@ function worker(text = CONFIG): Worker {
   const settings: WorkerSettings = parseWorkerSettings('workers/api/config.yaml', text, server);
   return makeWorker('api', 'workers/api', settings, server, { hasSrc: true, vendored: false });
 }
-const ctx = { pluginPackage: '@tqserver/nx-go', pluginIdentity: '0.1.0:abc', serverConfig: 'config/server.yaml' };
+const ctx = { pluginPackage: '@tqserver/nx-go', pluginIdentity: '0.1.0:abc', digestScript: 'packages/nx-go/src/plan/disk-digest.sh', serverConfig: 'config/server.yaml' };
 const runtimeOf = (inputs: unknown[]) => inputs.filter((i) => typeof i === 'object' && i !== null && 'runtime' in i);
 
 describe('job targets', () => {
