@@ -28,6 +28,8 @@ describe.each(NX_VERSIONS)('batched builds on nx %s', (nxVersion) => {
     goWorker(ws, 'slow', 'package main\n\nfunc main() {}\n', `build:\n  timeout: 2s\n  command: "sleep ${marker} & sleep ${marker}; go build -o {{.Output}} ./src"\n`);
     // Fails to compile.
     goWorker(ws, 'broken', 'package main\n\nfunc main() { nope() }\n', 'build:\n  timeout: 60s\n');
+    // Without its build job, auth's build is ready with the others, so all four share one batch.
+    ws.write('workers/auth/config.yaml', 'build:\n  timeout: 90s\n  flags: ["-trimpath"]\n');
     ws.commit('slow and broken workers');
   });
   afterAll(() => ws.destroy());
