@@ -160,6 +160,9 @@ describe('TQServer layout: the example workspace', () => {
       { name: 'the root go.mod', project: 'hello', apply: replace('go.mod', 'go 1.22', 'go 1.23') },
       { name: 'a build: section in worker.yaml', project: 'hello', apply: append('workers/hello/config/worker.yaml', 'build:\n  flags:\n    - "-tags=extra"\n') },
       { name: 'a server source sub-package', project: 'server', apply: append('server/src/router/router.go', '\nvar _ = "edited"\n') },
+      // The example's .gitignore lists go.work and zz_*.go, as TQServer's own lists go.work: Nx never sees these.
+      { name: 'a gitignored go.work', project: 'hello', apply: (w) => w.write('go.work', 'go 1.22\n\nuse .\n') },
+      { name: 'a gitignored generated file in an imported package', project: 'hello', apply: (w) => w.write('pkg/worker/zz_gen.go', 'package worker\n\nconst generated = 1\n') },
     ];
     const HITS: Case[] = [
       { name: 'an unimported package of the same module (pkg/unused)', project: 'hello', apply: replace('pkg/unused/unused.go', '42', '43') },
@@ -172,6 +175,7 @@ describe('TQServer layout: the example workspace', () => {
       { name: 'config/server.yaml outside build:', project: 'hello', apply: replace('config/server.yaml', 'port: 8080', 'port: 8081') },
       { name: 'another worker', project: 'hello', apply: append('workers/status/src/main.go', '\nvar _ = "edited"\n') },
       { name: 'a test of an imported package', project: 'hello', apply: append('pkg/worker/worker_test.go', '\n// more\n') },
+      { name: 'a gitignored log file in the worker', project: 'hello', apply: (w) => w.write('workers/hello/src/server.log', 'noise\n') },
     ];
 
     it.each(MISSES.map((c) => [c.name, c] as const))('a change to %s misses', (_n, c) => {
@@ -187,6 +191,24 @@ describe('TQServer layout: the example workspace', () => {
       c.apply(ws);
       expect(fromCache(ws.nxOk(['build', c.project]).tasks.get(`${c.project}:build`))).toBe(true);
     });
+  });
+
+  it('runs a build job declared in config/worker.yaml before the build, and its template is part of the hash', () => {
+    reset();
+    const job = (value: string) =>
+      `build:\n  deps: [greeting]\n  jobs:\n    greeting:\n      outputs: [src/zz_greeting.go]\n      cmds:\n        - cat:\n            template: "package main\\n\\nconst greeting = \\"${value}\\"\\n"\n            output: "{{.SourceDir}}/src/zz_greeting.go"\n`;
+    ws.write('workers/hello/config/worker.yaml', ws.read('workers/hello/config/worker.yaml') + job('hi'));
+    const first = ws.nxOk(['build', 'hello']);
+    expect(first.tasks.get('hello:job-greeting')).toBe('miss');
+    expect(first.tasks.get('hello:build')).toBe('miss');
+    expect(ws.read('workers/hello/src/zz_greeting.go')).toContain('const greeting = "hi"');
+    expect(fromCache(ws.nxOk(['build', 'hello']).tasks.get('hello:build'))).toBe(true);
+    ws.write('workers/hello/config/worker.yaml', ws.read('workers/hello/config/worker.yaml').replace(job('hi'), job('hello')));
+    const second = ws.nxOk(['build', 'hello']);
+    expect(second.tasks.get('hello:job-greeting')).toBe('miss');
+    expect(second.tasks.get('hello:build')).toBe('miss');
+    expect(ws.read('workers/hello/src/zz_greeting.go')).toContain('const greeting = "hello"');
+    reset();
   });
 
   it('shows package-level edges in the project graph', () => {

@@ -11,6 +11,7 @@ import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
 import { createGoNodes, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
+import { jobNamedInputs } from './job-targets';
 import { brokenWorkerTargets, EXECUTORS, moduleTargets, workerTargets, type ModuleContext } from './targets';
 
 export interface LayoutPluginOptions extends GoPluginOptions {
@@ -324,14 +325,14 @@ function layoutProjects(
     const moduleGoMod = role.moduleRoot !== undefined ? goModOf(role.moduleRoot) : null;
     const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, digestScript, moduleProject, moduleGoMod, goModDirs, cacheDirs };
     return memo.get(key, () => {
-      const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope): ProjectConfiguration => {
+      const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope, extraInputs = {}): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));
         // TQServer's server is served as its docs start it (see planServe); other main packages are not served.
         if (role.kind === 'main' && role.server && t.serve) t.serve = { ...t.serve, options: { ...t.serve.options, server: true } };
         else if (role.kind === 'main') delete t.serve;
         if (!role.ownModule && moduleProject !== undefined) t = inModuleTargets(t, moduleProject);
         if (binary !== undefined) t = withBinary(t, binary);
-        return { ...base, namedInputs: namedInputs(disk, sources), targets: t };
+        return { ...base, namedInputs: { ...namedInputs(disk, sources), ...extraInputs }, targets: t };
       };
       const bare = scopeOf(role.root, role.moduleRoot);
       try {
@@ -345,7 +346,7 @@ function layoutProjects(
         const worker = makeWorker(name, role.root, settings, server!, facts2, binary);
         const sources = texts.workerYaml.text !== null ? workerYamlSourceInputs(settings) : sourceInputs(settings);
         const disk = scopeOf(role.root, role.moduleRoot, { settings, flagFiles: flagFiles(role.root, settings) });
-        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored, dockerfile: facts.dockerfile }), sources, disk);
+        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored, dockerfile: facts.dockerfile }), sources, disk, jobNamedInputs(worker));
       } catch (e) {
         return finish(brokenWorkerTargets(role.root, message(e), ctx(bare)), sourceInputs(), bare);
       }

@@ -68,6 +68,17 @@ describe('unhashedEmbeds', () => {
     expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs({ sources: ['**/*.go', listed], exclude: [] }) }])).toEqual([]);
   });
 
+  it('sees a dotfile that a glob pattern names (Go lets * match a leading dot), and checks it with git', () => {
+    execFileSync('git', ['init', '-q'], { cwd: ws });
+    write('workers/api/.gitignore', '.gen.txt\n');
+    write('workers/api/src/main.go', 'package main\n\nimport "embed"\n\n//go:embed *.txt\nvar gen embed.FS\n');
+    write('workers/api/src/.gen.txt', 'v1\n');
+    const disk = { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    expect(unhashedEmbeds(ws, [{ root: 'workers/api', inputs: sourceInputs() }], gitIgnoredFiles(ws, disk))).toEqual([
+      expect.stringContaining('embeds workers/api/src/.gen.txt, which git ignores, so Nx cannot hash it'),
+    ]);
+  });
+
   it('tells the worker to move an embedded file out of its output directories', () => {
     write('workers/api/main.go', 'package main\n\nimport "embed"\n\n//go:embed dist\nvar ui embed.FS\n');
     write('workers/api/dist/index.html', 'x\n');

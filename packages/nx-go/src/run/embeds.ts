@@ -125,7 +125,9 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], g
         const clean = pattern.replace(/^all:/, '');
         // A pattern naming a directory embeds the files below it.
         const opts = { cwd: workspaceRoot, dot: pattern.startsWith('all:'), suppressErrors: true };
-        const named = fg.sync(posix.join(dir, clean), { ...opts, onlyFiles: false, markDirectories: true });
+        // Go's path.Match lets `*` match a leading dot, so a pattern names dotfiles too; only the files
+        // below a named directory skip them (without all:).
+        const named = fg.sync(posix.join(dir, clean), { ...opts, dot: true, onlyFiles: false, markDirectories: true });
         const matches = named.flatMap((m) => (m.endsWith('/') ? fg.sync(`${m}**/*`, opts) : [m]));
         for (const embedded of matches) {
           if (!hashed.has(embedded)) {

@@ -43,6 +43,13 @@ describe('runStep', () => {
     expect(result).toMatchObject({ ok: false, reason: 'timeout', message: 'api: build timed out after 200ms' });
   });
 
+  it('stops a step on timeout with SIGINT, on which go build removes its $WORK directory', async () => {
+    const marker = join(dir, 'got-int');
+    const result = await runStep({ shell: `trap 'echo int > ${marker}; exit 1' INT; trap 'echo term > ${marker}; exit 1' TERM; while :; do sleep 0.05; done` }, { cwd: dir, env: {}, timeoutMs: 300, label: 'api: build' });
+    expect(result.ok).toBe(false);
+    expect(existsSync(marker) ? require('node:fs').readFileSync(marker, 'utf8').trim() : 'none').toBe('int');
+  });
+
   it('clears the SIGKILL grace timer once the step has ended', async () => {
     const graceMs = 987_654;
     const set = jest.spyOn(global, 'setTimeout');

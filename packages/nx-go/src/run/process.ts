@@ -128,13 +128,14 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        stop('SIGTERM');
+        // SIGINT, not SIGTERM: go build removes its $WORK temp directory on SIGINT only.
+        stop('SIGINT');
       }, opts.timeoutMs),
     );
   }
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal;
-    stop('SIGTERM');
+    stop('SIGINT');
   };
   const onExit = () => killGroup(pid, 'SIGKILL');
   for (const s of INTERRUPTS) process.on(s, onSignal);
