@@ -1,6 +1,6 @@
 // nx serve: hot reload with real go, real HTTP on 127.0.0.1, real signals (issue 10).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readdirSync, readlinkSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './support/paths';
 import { get } from 'node:http';
@@ -173,10 +173,20 @@ async function waitForVersion(port: number, version: string, served: Served): Pr
   await until(async () => (await fetchText(port).catch(() => ({ status: 0, body: '' }))).body.includes(`version=${version} `), 120_000, `version ${version}`, () => served.output);
 }
 
+/** The first port the kernel hands out for outgoing connections and listen(0). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
 function setUpWorkspace(): Workspace {
   const ws = Workspace.create();
-  // Default ports (run-many) from a random range, away from whatever else this machine runs.
-  const base = 20000 + Math.floor(Math.random() * 20000);
+  // Default ports (run-many) from a random range below the kernel's ephemeral ports: a port in that
+  // range can be the local end of any outgoing connection (CI failed once on exactly that).
+  const base = 10000 + Math.floor(Math.random() * (ephemeralLow() - 10000 - 100));
   ws.write('workers/api/src/main.go', workerMain('1'));
   ws.remove('workers/api/src/banner.txt');
   ws.write('workers/api/config/worker.yaml', 'path: /api\ntype: go\n');
