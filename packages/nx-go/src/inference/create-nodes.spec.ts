@@ -124,7 +124,22 @@ describe('a workspace with workers and a library', () => {
       expect(target.metadata?.technologies).toEqual(['go']);
       if (name !== 'cross-compile') expect(target.executor).toMatch(/^@tqserver\/nx-go:/);
     }
-    expect(Object.keys(api.namedInputs!).sort()).toEqual(['go-context', 'go-sources', 'go-test-sources']);
+    expect(Object.keys(api.namedInputs!).sort()).toEqual([
+      'go-context',
+      'go-env',
+      'go-env-without-CGO_ENABLED',
+      'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE',
+      'go-env-without-GOOS-GOARCH-CGO_ENABLED',
+      'go-sources',
+      'go-stamp',
+      'go-test-sources',
+    ]);
+    // Every input a target names is defined in the project (Nx would fail the task graph otherwise).
+    for (const target of Object.values(api.targets!)) {
+      for (const input of target.inputs ?? []) {
+        if (typeof input === 'string' && !/^[\^{!]/.test(input)) expect(api.namedInputs).toHaveProperty([input]);
+      }
+    }
   });
 
   it('plans the worker builds from its config.yaml', async () => {
@@ -235,6 +250,20 @@ describe('worker globs', () => {
   });
 });
 
+describe('metadata.job of the platform targets', () => {
+  it('shows what differs from build-prod: the platform environment and the output, so build-prod plus it is the whole job', async () => {
+    const { 'workers/api': api } = await projects(standardWorkspace());
+    const prod = jobOf(api.targets!['build-prod']);
+    const cross = jobOf(api.targets!['cross-compile-linux-arm64']);
+    expect(cross).toEqual({
+      like: 'build-prod',
+      env: { ...(prod.env as Record<string, string>), GOOS: 'linux', GOARCH: 'arm64' },
+      output: 'workers/api/dist/api-linux-arm64',
+    });
+    expect(prod.exec).toContain('-trimpath');
+  });
+});
+
 describe('main package detection', () => {
   it.each<[string, string, () => void]>([
     ['src/ present', './src', () => write('workers/api/src/main.go', 'package main\n')],
@@ -252,9 +281,10 @@ describe('main package detection', () => {
     const files = [goMod('workers/api')];
     setup();
     const p = await projects(files);
+    const targets = p['workers/api'].targets!;
     for (const t of ['build', 'build-prod', 'cross-compile-linux-amd64']) {
-      const exec = execOf(p['workers/api'].targets![t]);
-      expect(exec[exec.length - 1]).toBe(arg);
+      const exec = execOf(targets[t]) ?? [];
+      expect(exec[exec.length - 1] ?? (jobOf(targets[t]).like === 'build-prod' ? execOf(targets['build-prod']).at(-1) : undefined)).toBe(arg);
     }
   });
 });

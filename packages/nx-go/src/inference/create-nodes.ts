@@ -2,11 +2,11 @@
 import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import fg from 'fast-glob';
+import { Minimatch } from 'minimatch';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { flagFiles, makeWorker } from '../plan/build';
 import { digestScriptPath, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, type SourceSettings } from '../plan/inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, withRuntimeNamedInputs, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
 import { jobNamedInputs } from './job-targets';
@@ -41,6 +41,15 @@ const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
 /** Part of every task's hash: the same code gives the same identity on every machine. */
 export const pluginIdentity = `${pluginVersion}:${codeDigest(join(__dirname, '..'))}`;
 
+/**
+ * The files among `files` (which Nx's glob found) that sit at `name` under a directory matching one of
+ * `dirPatterns`, as fast-glob would find them, without walking the disk again.
+ */
+export function filesUnder(files: readonly string[], dirPatterns: readonly string[], name: string): string[] {
+  const matchers = dirPatterns.map((p) => new Minimatch(`${p.replace(/^\.\/+/, '').replace(/\/+$/, '')}/${name}`));
+  return files.filter((f) => !f.split('/').includes('node_modules') && matchers.some((m) => m.match(f)));
+}
+
 function readText(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
@@ -63,9 +72,10 @@ export async function createGoNodes(
   const { workspaceRoot } = context;
   const serverFile = opts.serverConfig ?? SERVER_CONFIG_FILE;
   const patterns = ([] as string[]).concat(opts.workers ?? 'workers/*');
-  const workerGoMods = new Set(fg.sync(patterns.map((p) => `${p}/go.mod`), { cwd: workspaceRoot, ignore: ['**/node_modules/**'] }));
+  const workerGoMods = new Set(filesUnder(goModFiles, patterns, 'go.mod'));
   const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
   const digestScript = digestScriptPath(workspaceRoot);
+  const goEnvScript = digestScriptPath(workspaceRoot, GO_ENV_SCRIPT);
 
   let server: ServerSettings | undefined;
   let serverError: string | undefined;
@@ -102,7 +112,7 @@ export async function createGoNodes(
     const facts = isWorker ? readWorkerFacts(workspaceRoot, root) : null;
     const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage, cacheDirs, digestScript };
 
-    const project = memo.get(key, (): ProjectConfiguration => {
+    const infer = (): ProjectConfiguration => {
       const base = {
         root,
         name,
@@ -143,7 +153,8 @@ export async function createGoNodes(
           targets: brokenWorkerTargets(root, message(e), { pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile }),
         };
       }
-    });
+    };
+    const project = memo.get(key, () => withRuntimeNamedInputs(infer(), goEnvScript));
     results.push([file, { projects: { [root]: project } }] as const);
   }
   memo.save();

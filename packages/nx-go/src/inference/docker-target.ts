@@ -1,7 +1,7 @@
 // Pure: the inferred docker-build target of a worker that has a Dockerfile.
 import type { TargetConfiguration } from '@nx/devkit';
 import { planBuild, type Worker } from '../plan/build';
-import { buildInputs, jobInput, STAMP_COMMAND } from '../plan/inputs';
+import { buildInputs, jobInput, STAMP_INPUT } from '../plan/inputs';
 
 export const DOCKER_EXECUTOR = '@tqserver/nx-go:docker-build';
 
@@ -28,7 +28,7 @@ export function dockerBuildTarget(worker: Worker, opts: { vendored: boolean }): 
     jobInput(job),
     BUILDERS_RUNTIME,
   ];
-  if (!job.stamp) inputs.push({ runtime: STAMP_COMMAND });
+  if (!job.stamp) inputs.push(STAMP_INPUT);
   return {
     executor: DOCKER_EXECUTOR,
     cache: true,

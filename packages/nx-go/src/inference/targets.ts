@@ -1,14 +1,14 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
-import { planBuild, platformName, platforms, targetPlatforms, type BuildKind, type Worker } from '../plan/build';
+import { planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
 import { dockerBuildTarget } from './docker-target';
 import {
   buildInputs,
   CONTEXT_INPUT,
   externalInputs,
-  goEnvRuntime,
+  goEnvInput,
   jobInput,
   pluginRuntime,
   SOURCES_INPUT,
@@ -57,7 +57,7 @@ export function platformTargetName(p: Platform): string {
  * Options name only which job to run; the executor plans it again from the same settings. The job
  * itself is hashed through jobInput and shown in metadata.job (`nx show project`).
  */
-function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string): TargetConfiguration {
+function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string, like?: { target: string; job: BuildJob }): TargetConfiguration {
   const job = planBuild(worker, kind, { vendored: ctx.vendored });
   const { server } = worker;
   return withBuildDeps({
@@ -71,8 +71,19 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
       ...(kind.target === 'cross-compile' ? { platform: platformName(kind.platform) } : {}),
       serverConfig: ctx.serverConfig,
     },
-    metadata: { technologies, description, job },
+    metadata: { technologies, description, job: like ? jobDifference(job, like) : job },
   }, worker);
+}
+
+/**
+ * A job shown as what it changes in another target's (`nx show project` still shows all of it, in two
+ * places): the platform targets differ from build-prod in their environment and output only, and
+ * repeating the whole argv in each would make up half of a worker's inferred configuration.
+ */
+export function jobDifference(job: BuildJob, like: { target: string; job: BuildJob }): Record<string, unknown> {
+  const changed = (Object.keys(job) as Array<keyof BuildJob>).filter((k) => JSON.stringify(job[k]) !== JSON.stringify(like.job[k]));
+  const dropped = (Object.keys(like.job) as Array<keyof BuildJob>).filter((k) => !(k in job));
+  return { like: like.target, ...Object.fromEntries(changed.map((k) => [k, job[k]])), ...Object.fromEntries(dropped.map((k) => [k, null])) };
 }
 
 /**
@@ -92,13 +103,13 @@ function vendorInputs(ctx: ModuleContext): InputDefinition[] {
     externalInputs(ctx.pluginPackage),
     pluginRuntime(ctx.pluginIdentity),
     { runtime: diskDigestCommand({ ...ctx.disk, vendor: false }, ctx.digestScript) },
-    goEnvRuntime(),
+    goEnvInput(),
   ];
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
 export function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
-  const goInputs = [CONTEXT_INPUT, goEnvRuntime()];
+  const goInputs = [CONTEXT_INPUT, goEnvInput()];
   const options = { serverConfig: ctx.serverConfig };
   return {
     test: {
@@ -144,15 +155,17 @@ export function libraryTargets(root: string, ctx: ModuleContext): Record<string,
 
 export function workerTargets(worker: Worker, ctx: InferenceContext): Record<string, TargetConfiguration> {
   const matrix = platforms(worker);
+  const prod = buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped');
+  const like = { target: 'build-prod', job: prod.metadata!.job as BuildJob };
   const perPlatform = Object.fromEntries(
     targetPlatforms(worker).map((p) => [
       platformTargetName(p),
-      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${platformName(p)}`),
+      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${platformName(p)}`, like),
     ]),
   );
   return {
     build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
-    'build-prod': buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped'),
+    'build-prod': prod,
     'cross-compile': {
       executor: 'nx:noop',
       dependsOn: matrix.map(platformTargetName),

@@ -7,9 +7,9 @@ import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSe
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
 import { digestScriptPath, inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, withRuntimeNamedInputs } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
-import { createGoNodes, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
+import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
 import { brokenWorkerTargets, EXECUTORS, moduleTargets, workerTargets, type ModuleContext } from './targets';
@@ -220,8 +220,7 @@ export async function createLayoutNodes(
   const serverText = readText(join(workspaceRoot, serverFile));
   const patterns = opts.workers !== undefined ? list(opts.workers) : [`${workersDirectory(serverFile, serverText) ?? 'workers'}/*`];
 
-  const matched = new Set(files);
-  const workerFiles = fg.sync(patterns.map((p) => `${p}/${WORKER_YAML_FILE}`), { cwd: workspaceRoot, ignore: ['**/node_modules/**'] }).filter((f) => matched.has(f));
+  const workerFiles = filesUnder(files, patterns, WORKER_YAML_FILE);
   const workerYamls = new Map<string, { file: string; text: string; type: WorkerType; enabled: Enabled; error?: string }>();
   for (const file of workerFiles.sort()) {
     const root = posix.dirname(posix.dirname(file));
@@ -279,6 +278,7 @@ function layoutProjects(
   }
   const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
   const digestScript = digestScriptPath(workspaceRoot);
+  const goEnvScript = digestScriptPath(workspaceRoot, GO_ENV_SCRIPT);
   const ctx = (disk: DiskScope): ModuleContext => ({ pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile });
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt, 'tqserver-nx-go-layout');
   const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
@@ -356,7 +356,8 @@ function layoutProjects(
   const byModule = new Map<string, Record<string, ProjectConfiguration>>();
   const results: Array<readonly [string, CreateNodesResult]> = [];
   /** With `module`, the project is reported under that module's go.mod; otherwise under `file`, its own. */
-  const add = (file: string, root: string, project: ProjectConfiguration, module?: string) => {
+  const add = (file: string, root: string, inferred: ProjectConfiguration, module?: string) => {
+    const project = withRuntimeNamedInputs(inferred, goEnvScript);
     if (module === undefined) {
       results.push([file, { projects: { [root]: project } }] as const);
       return;

@@ -87,7 +87,8 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   return [...new Set(specs)];
 }
 
-const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+/** One shell word: as is when safe, single-quoted otherwise. */
+export const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
 /** Marks the digest of a workspace that is not a git work tree; the build executor refuses to run then. */
 export const NOT_A_GIT_WORK_TREE = 'nx-go:not-a-git-work-tree';
@@ -101,7 +102,7 @@ export const DISK_DIGEST_SCRIPT = join(__dirname, 'disk-digest.sh');
  * inside namedInputs also reaches the hash as text, through the project configuration; a relative
  * path keeps that text the same in every checkout, so checkouts share cache entries.
  */
-export function digestScriptPath(workspaceRoot: string, script = DISK_DIGEST_SCRIPT): string {
+export function digestScriptPath(workspaceRoot: string, script: string = DISK_DIGEST_SCRIPT): string {
   const rel = relative(workspaceRoot, script).split(sep).join('/');
   return rel.startsWith('../') || isAbsolute(rel) ? script : rel;
 }

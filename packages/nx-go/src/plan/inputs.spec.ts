@@ -19,7 +19,17 @@ import {
   CGO_TOOLCHAIN_RUNTIME,
   GO_READ_PATTERNS,
   pluginRuntime,
+  CGO_TOOLCHAIN_INPUT,
+  goEnvInput,
+  runtimeNamedInput,
+  STAMP_INPUT,
+  withRuntimeNamedInputs,
+  GO_ENV_SCRIPT,
 } from './inputs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { diskDigestCommand } from './disk-inputs';
 import { matchesGlob } from 'node:path';
 
@@ -108,15 +118,34 @@ describe('testSourceInputs', () => {
 
 describe('goEnvRuntime', () => {
   /** The variables a `go env` runtime input asks for; the command must still hash when go is missing. */
+  /** The variables the command asks go for, by running go-env.sh for real with NX_GO_ENV_VARS=1. */
   const varsOf = (input: ReturnType<typeof goEnvRuntime>) => {
     const runtime = (input as { runtime: string }).runtime;
-    const m = /^go env GOVERSION ((?:\w+ )*\w+) \|\| echo go-not-found$/.exec(runtime);
-    expect(m).not.toBeNull();
-    return m![1].split(' ');
+    const r = spawnSync('sh', ['-c', runtime], { encoding: 'utf8', env: { PATH: process.env.PATH, NX_GO_ENV_VARS: '1' } });
+    expect(r.status).toBe(0);
+    return r.stdout.trim().split(' ');
   };
 
+  it('is short: go-env.sh holds the list', () => {
+    expect(goEnvRuntime('node_modules/@tqserver/nx-go/src/plan/go-env.sh', { GOOS: 'linux', CGO_ENABLED: '0' }, ['GOROOT'])).toEqual({
+      runtime: 'sh node_modules/@tqserver/nx-go/src/plan/go-env.sh GOOS CGO_ENABLED -- GOROOT',
+    });
+    expect(goEnvRuntime("/my plugin's/go-env.sh")).toEqual({ runtime: "sh '/my plugin'\\''s/go-env.sh'" });
+  });
+
+  it('asks go for its version first, and hashes "go-not-found" rather than failing when go is missing', () => {
+    const script = readFileSync(GO_ENV_SCRIPT, 'utf8');
+    expect(script).toMatch(/^go env GOVERSION \$vars \|\| echo go-not-found$/m);
+    // A PATH with sh and no go.
+    const bin = mkdtempSync(join(tmpdir(), 'nx-go-no-go-'));
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    const r = spawnSync('/bin/sh', ['-c', (goEnvRuntime(GO_ENV_SCRIPT) as { runtime: string }).runtime], { encoding: 'utf8', env: { PATH: bin } });
+    rmSync(bin, { recursive: true });
+    expect(r.stdout).toBe('go-not-found\n');
+  });
+
   it('asks go for its version and every variable that changes a binary, and never fails hashing', () => {
-    expect(varsOf(goEnvRuntime())).toEqual([...BINARY_ENV_VARS]);
+    expect(varsOf(goEnvRuntime(GO_ENV_SCRIPT))).toEqual([...BINARY_ENV_VARS]);
     expect(BINARY_ENV_VARS).toEqual(expect.arrayContaining(['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS', 'GOAMD64', 'CC']));
     // Found in review: each of these changes what cgo or the linker produces, and none was hashed.
     expect(BINARY_ENV_VARS).toEqual(expect.arrayContaining(['PKG_CONFIG', 'CGO_FFLAGS', 'AR', 'FC', 'GOFIPS140']));
@@ -127,16 +156,52 @@ describe('goEnvRuntime', () => {
     [{ GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0' }, ['GOOS', 'GOARCH', 'CGO_ENABLED']],
     [{ UNRELATED: 'x' }, []],
   ])('drops the pinned variables of %j', (pinned, dropped) => {
-    const vars = varsOf(goEnvRuntime(pinned));
+    const vars = varsOf(goEnvRuntime(GO_ENV_SCRIPT, pinned));
     expect(vars).toEqual(BINARY_ENV_VARS.filter((v) => !dropped.includes(v)));
   });
 
   it('appends extra variables after the binary ones', () => {
-    expect(varsOf(goEnvRuntime({ GOOS: 'linux' }, ['GOROOT', 'GOMODCACHE']))).toEqual([
+    expect(varsOf(goEnvRuntime(GO_ENV_SCRIPT, { GOOS: 'linux' }, ['GOROOT', 'GOMODCACHE']))).toEqual([
       ...BINARY_ENV_VARS.filter((v) => v !== 'GOOS'),
       'GOROOT',
       'GOMODCACHE',
     ]);
+  });
+});
+
+describe('named runtime inputs', () => {
+  it.each<[Record<string, string>, string[], string]>([
+    [{}, [], 'go-env'],
+    [{ CGO_ENABLED: '0' }, [], 'go-env-without-CGO_ENABLED'],
+    // Named in BINARY_ENV_VARS order, whatever the job's order; unrelated pins do not count.
+    [{ CGO_ENABLED: '0', GOARCH: 'arm64', GOOS: 'linux', UNRELATED: 'x' }, [], 'go-env-without-GOOS-GOARCH-CGO_ENABLED'],
+    [{ CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE'], 'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE'],
+    [{}, ['GOROOT'], 'go-env-with-GOROOT'],
+  ])('names go env pinning %j plus %j %s, and the name gives back the same command', (pinned, extra, name) => {
+    expect(goEnvInput(pinned, extra)).toBe(name);
+    expect(runtimeNamedInput(name, 'go-env.sh')).toEqual([goEnvRuntime('go-env.sh', pinned, extra)]);
+  });
+
+  it('knows the stamp and the cgo toolchain, and no other name', () => {
+    expect(runtimeNamedInput(STAMP_INPUT, 'go-env.sh')).toEqual([{ runtime: STAMP_COMMAND }]);
+    expect(runtimeNamedInput(CGO_TOOLCHAIN_INPUT, 'go-env.sh')).toEqual([CGO_TOOLCHAIN_RUNTIME]);
+    for (const other of ['go-sources', 'go-context', 'go-envelope', 'go-env-GOOS', '^go-env']) expect(runtimeNamedInput(other, 'go-env.sh')).toBeUndefined();
+  });
+
+  it('defines in the project exactly the runtime inputs its targets name', () => {
+    const project = withRuntimeNamedInputs({
+      namedInputs: { 'go-sources': ['{projectRoot}/**/*'] },
+      targets: {
+        a: { inputs: ['go-sources', 'go-env-without-CGO_ENABLED', STAMP_INPUT] },
+        b: { inputs: ['go-env-without-CGO_ENABLED', { runtime: 'pwd -P' }] },
+        c: {},
+      },
+    }, 'go-env.sh');
+    expect(project.namedInputs).toEqual({
+      'go-sources': ['{projectRoot}/**/*'],
+      'go-env-without-CGO_ENABLED': [goEnvRuntime('go-env.sh', { CGO_ENABLED: '0' })],
+      [STAMP_INPUT]: [{ runtime: STAMP_COMMAND }],
+    });
   });
 });
 
@@ -163,8 +228,11 @@ describe('isTrimmed', () => {
 describe('buildInputs', () => {
   const server = parseServerSettings(null, null);
   const worker: Worker = { name: 'api', root: 'workers/api', mainDir: 'src', settings: parseWorkerSettings(null, null, server), server };
+  /** The runtime commands of the inputs, through the named runtime inputs they refer to. */
   const runtimes = (inputs: ReturnType<typeof buildInputs>) =>
-    inputs.flatMap((i) => (typeof i === 'object' && 'runtime' in i ? [i.runtime as string] : []));
+    inputs
+      .flatMap((i) => (typeof i === 'string' ? runtimeNamedInput(i, GO_ENV_SCRIPT) ?? [i] : [i]))
+      .flatMap((i) => (typeof i === 'object' && 'runtime' in i ? [i.runtime as string] : []));
   const PROD = { target: 'build-prod' as const };
   const CROSS = { target: 'cross-compile' as const, platform: { goos: 'linux', goarch: 'arm64' } };
 
@@ -176,9 +244,10 @@ describe('buildInputs', () => {
       `^${SOURCES_INPUT}`,
       CONTEXT_INPUT,
       // CGO_ENABLED is pinned by the plan, so the shell's value does not matter.
-      goEnvRuntime({ CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE']),
+      goEnvInput({ CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE']),
       WORKSPACE_PATH_RUNTIME,
     ]);
+    expect(runtimeNamedInput('go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE', GO_ENV_SCRIPT)).toEqual([goEnvRuntime(GO_ENV_SCRIPT, { CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE'])]);
     // go.work, the plugin's version and identity, and the files Nx cannot see, once per project.
     const disk = { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] };
     expect(contextInputs({ pluginPackage: '@tqserver/nx-go', pluginIdentity: '1.0.0:abc', disk, digestScript: 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh' })).toEqual([
@@ -195,7 +264,7 @@ describe('buildInputs', () => {
       pluginRuntime('1.0.0:abc'),
       { runtime: 'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
     ]);
-    expect(buildInputs(job)).not.toContainEqual(CGO_TOOLCHAIN_RUNTIME);
+    expect(runtimes(buildInputs(job))).not.toContain(CGO_TOOLCHAIN_RUNTIME.runtime);
     expect(runtimes(buildInputs(job))).not.toContain(STAMP_COMMAND);
   });
 
@@ -208,7 +277,7 @@ describe('buildInputs', () => {
     expect(inputs).toContain(SOURCES_INPUT);
     expect(inputs).toContain(`^${SOURCES_INPUT}`);
     expect(inputs).toContain(CONTEXT_INPUT);
-    expect(inputs).toContainEqual(goEnvRuntime(job.env));
+    expect(runtimes(inputs)).toContain((goEnvRuntime(GO_ENV_SCRIPT, job.env) as { runtime: string }).runtime);
     expect(runtimes(inputs).filter((r) => r === STAMP_COMMAND)).toHaveLength(1);
     expect(inputs).not.toContainEqual(WORKSPACE_PATH_RUNTIME);
   });
@@ -217,13 +286,13 @@ describe('buildInputs', () => {
     const settings = parseWorkerSettings('w/config.yaml', 'build:\n  flags: ["-trimpath=false"]\n', server);
     const inputs = buildInputs(planBuild({ ...worker, settings }, PROD));
     expect(inputs).toContainEqual(WORKSPACE_PATH_RUNTIME);
-    expect(runtimes(inputs).find((r) => r.startsWith('go env'))).toContain(' GOROOT GOMODCACHE ');
+    expect(runtimes(inputs).find((r) => r.includes('go-env.sh'))).toMatch(/ -- GOROOT GOMODCACHE$/);
   });
 
   it('leaves the pinned variables of the job out of the go env runtime', () => {
     const job = planBuild(worker, CROSS);
-    const goEnv = runtimes(buildInputs(job)).find((r) => r.startsWith('go env'))!;
-    const vars = goEnv.split(' ');
+    const goEnv = runtimes(buildInputs(job)).find((r) => r.includes('go-env.sh'))!;
+    const vars = spawnSync('sh', ['-c', goEnv], { encoding: 'utf8', env: { PATH: process.env.PATH, NX_GO_ENV_VARS: '1' } }).stdout.trim().split(' ');
     for (const pinned of ['GOOS', 'GOARCH', 'CGO_ENABLED']) expect(vars).not.toContain(pinned);
     expect(vars).toContain('GOAMD64');
   });
@@ -236,8 +305,8 @@ describe('buildInputs', () => {
 
   it('hashes the C toolchain for a cgo build only', () => {
     const cgo = parseWorkerSettings('w/config.yaml', 'build:\n  env: { CGO_ENABLED: "1" }\n', server);
-    expect(buildInputs(planBuild({ ...worker, settings: cgo }, { target: 'build' }))).toContainEqual(CGO_TOOLCHAIN_RUNTIME);
-    expect(buildInputs(planBuild(worker, { target: 'build' }))).not.toContainEqual(CGO_TOOLCHAIN_RUNTIME);
+    expect(runtimes(buildInputs(planBuild({ ...worker, settings: cgo }, { target: 'build' })))).toContain(CGO_TOOLCHAIN_RUNTIME.runtime);
+    expect(runtimes(buildInputs(planBuild(worker, { target: 'build' })))).not.toContain(CGO_TOOLCHAIN_RUNTIME.runtime);
   });
 
   it('hashes the files that -pgo= and -modfile= name, relative to the build directory', () => {

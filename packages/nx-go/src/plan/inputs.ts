@@ -2,8 +2,9 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { WorkerSettings } from '../config/settings';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
-import { diskDigestCommand, type DiskScope } from './disk-inputs';
+import { diskDigestCommand, sh, type DiskScope } from './disk-inputs';
 import { jobOutputGlobs } from './jobs';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
@@ -74,11 +75,17 @@ export function testSourceInputs(settings?: Partial<Pick<WorkerSettings, 'jobs'>
   return ['**/*'].map(root).concat(['bin/**', 'dist/**', '.jobs/**', ...jobOutputGlobs(settings), '**/*.md', 'config.yaml'].map((p) => `!${root(p)}`));
 }
 
-/** `go env` reports Go's effective settings: variables, `go env -w` and the toolchain version alike. */
-export function goEnvRuntime(pinned: Record<string, string> = {}, extra: readonly string[] = []): InputDefinition {
-  const vars = [...BINARY_ENV_VARS.filter((v) => !(v in pinned)), ...extra];
-  // A missing go must reach the executor, which explains how to fix it, rather than fail hashing.
-  return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
+/** The script behind Go's settings input, shipped beside this module (src/plan/go-env.sh in the package). */
+export const GO_ENV_SCRIPT = join(__dirname, 'go-env.sh');
+
+/**
+ * Go's settings as `go env` reports them (variables, `go env -w` and the toolchain version alike): the
+ * version and every variable in BINARY_ENV_VARS but those the job pins, then `extra`. go-env.sh holds
+ * the list, so the command stays short; `script` names it as digestScriptPath does.
+ */
+export function goEnvRuntime(script: string, pinned: Record<string, string> = {}, extra: readonly string[] = []): InputDefinition {
+  const left = BINARY_ENV_VARS.filter((v) => v in pinned);
+  return { runtime: ['sh', script, ...left, ...(extra.length ? ['--', ...extra] : [])].map(sh).join(' ') };
 }
 
 /**
@@ -86,7 +93,7 @@ export function goEnvRuntime(pinned: Record<string, string> = {}, extra: readonl
  * versions are hashed, so runners on different images never swap cgo binaries. (System headers and
  * libraries found through pkg-config are not hashed; keep cgo builds on one image per cache.)
  */
-export const CGO_TOOLCHAIN_RUNTIME: InputDefinition = {
+export const CGO_TOOLCHAIN_RUNTIME: { runtime: string } = {
   runtime: 'cc=$(go env CC 2>/dev/null); "${cc:-cc}" --version 2>&1 | head -n 1; ldd --version 2>&1 | head -n 1; echo "PKG_CONFIG_PATH=${PKG_CONFIG_PATH-}"',
 };
 
@@ -103,6 +110,61 @@ export function externalInputs(pluginPackage: string | null): InputDefinition {
  */
 export function pluginRuntime(identity: string): InputDefinition {
   return { runtime: `echo @tqserver/nx-go ${identity}` };
+}
+
+/**
+ * Runtime inputs that many targets of a project share (`go env`, the git stamp, the cgo toolchain) are
+ * defined once in the project's namedInputs and named by its targets: inferred configuration crosses
+ * processes on every graph computation, and a worker has a dozen Go targets. Each name spells out its
+ * command (`go-env-without-CGO_ENABLED-GOOS-GOARCH` leaves out the variables the job pins, since the
+ * executor sets them; `-with-GOROOT-GOMODCACHE` adds the paths an untrimmed binary embeds), so equal
+ * names always mean equal commands. runtimeNamedInputs turns the names back into definitions.
+ */
+const GO_ENV_INPUT = 'go-env';
+export const STAMP_INPUT = 'go-stamp';
+export const CGO_TOOLCHAIN_INPUT = 'go-cgo-toolchain';
+
+/** The named input for `go env` of every binary-changing variable but the pinned ones, plus `extra`. */
+export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly string[] = []): string {
+  const left = BINARY_ENV_VARS.filter((v) => v in pinned);
+  return [GO_ENV_INPUT, ...(left.length ? ['without', ...left] : []), ...(extra.length ? ['with', ...extra] : [])].join('-');
+}
+
+/** The definition behind a name from goEnvInput, STAMP_INPUT or CGO_TOOLCHAIN_INPUT; undefined for any other name. */
+export function runtimeNamedInput(name: string, goEnvScript: string): InputDefinition[] | undefined {
+  if (name === STAMP_INPUT) return [{ runtime: STAMP_COMMAND }];
+  if (name === CGO_TOOLCHAIN_INPUT) return [CGO_TOOLCHAIN_RUNTIME];
+  if (name !== GO_ENV_INPUT && !name.startsWith(`${GO_ENV_INPUT}-`)) return undefined;
+  const words = name.slice(GO_ENV_INPUT.length + 1).split('-').filter(Boolean);
+  const pinned: Record<string, string> = {};
+  const extra: string[] = [];
+  let into: 'pinned' | 'extra' | undefined;
+  for (const w of words) {
+    if (w === 'without' || w === 'with') into = w === 'without' ? 'pinned' : 'extra';
+    else if (into === 'pinned') pinned[w] = '';
+    else if (into === 'extra') extra.push(w);
+    else return undefined;
+  }
+  return [goEnvRuntime(goEnvScript, pinned, extra)];
+}
+
+/** The namedInputs that a project's targets name through goEnvInput, STAMP_INPUT or CGO_TOOLCHAIN_INPUT. */
+export function runtimeNamedInputs(targets: Record<string, TargetConfiguration> | undefined, goEnvScript: string): Record<string, InputDefinition[]> {
+  const named: Record<string, InputDefinition[]> = {};
+  for (const target of Object.values(targets ?? {})) {
+    for (const input of target.inputs ?? []) {
+      if (typeof input !== 'string' || input in named) continue;
+      const definition = runtimeNamedInput(input, goEnvScript);
+      if (definition) named[input] = definition;
+    }
+  }
+  return named;
+}
+
+/** A project with the named runtime inputs its targets refer to; `goEnvScript` names go-env.sh as digestScriptPath does. */
+export function withRuntimeNamedInputs<P extends { targets?: Record<string, TargetConfiguration>; namedInputs?: Record<string, InputDefinition[]> }>(project: P, goEnvScript: string): P {
+  const named = runtimeNamedInputs(project.targets, goEnvScript);
+  return Object.keys(named).length ? { ...project, namedInputs: { ...project.namedInputs, ...named } } : project;
 }
 
 /**
@@ -143,11 +205,11 @@ export function buildInputs(job: BuildJob): InputDefinition[] {
     `^${SOURCES_INPUT}`,
     CONTEXT_INPUT,
     ...(job.files ?? []).map((f) => `{workspaceRoot}/${f}`),
-    goEnvRuntime(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
+    goEnvInput(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
   ];
-  if (job.env.CGO_ENABLED !== '0') inputs.push(CGO_TOOLCHAIN_RUNTIME);
+  if (job.env.CGO_ENABLED !== '0') inputs.push(CGO_TOOLCHAIN_INPUT);
   if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
-  if (job.stamp) inputs.push({ runtime: STAMP_COMMAND });
+  if (job.stamp) inputs.push(STAMP_INPUT);
   return inputs;
 }
 
