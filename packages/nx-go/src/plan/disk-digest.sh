@@ -31,19 +31,21 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 IFS=$nl
-p() { case $1 in . | '') ;; *) printf '%s/' "$1" ;; esac; }
-proot=$(p "$root")
+# P=the directory prefix of $1 ('' for the workspace root); a function, not $(…), since each $(…) forks.
+pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; }
+pfx "$root"
+proot=$P
 
 set --
 for r in $root $mods; do
-  pr=$(p "$r")
+  pfx "$r"
   for g in '*.go' '*.[chmsSfF]' '*.[ch][ch]' '*.[ch]pp' '*.[ch]xx' '*.sx' '*.for' '*.f90' '*.swig' '*.swigcxx' '*.syso' 'default.pgo'; do
-    set -- "$@" ":(glob)$pr**/$g"
+    set -- "$@" ":(glob)$P**/$g"
   done
 done
-for r in $root $mods; do set -- "$@" ":($vendor)$(p "$r")vendor/**"; done
+for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${P}vendor/**"; done
 for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
-for r in $root $mods; do set -- "$@" ":(literal)$(p "$r")go.mod" ":(literal)$(p "$r")go.sum"; done
+for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
 set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'
 dir=$root
 while [ "$dir" != . ] && [ -n "$dir" ]; do
@@ -51,19 +53,52 @@ while [ "$dir" != . ] && [ -n "$dir" ]; do
   case $dir in */*) dir=${dir%/*} ;; *) dir=. ;; esac
 done
 for f in $files; do set -- "$@" ":(literal)$f"; done
-set -- "$@" ":(exclude,glob)${proot}bin/**" ":(exclude,glob)${proot}dist/**" ":(exclude,glob)${proot}.jobs/**" ':(exclude,glob)**/*_test.go' ':(exclude,glob)**/node_modules/**' ':(exclude,glob)**/.nx/**'
 testdata=no
 for s in $srcs; do case /$s/ in */testdata/*) testdata=yes ;; esac; done
-[ $testdata = yes ] || set -- "$@" ':(exclude,glob)**/testdata/**'
-for e in $excl; do set -- "$@" ":(exclude,glob)$proot$e"; done
-for e in $wexcl; do set -- "$@" ":(exclude,glob)$e"; done
-if [ -n "${NX_GO_DIGEST_SPECS-}" ]; then printf '%s\n' "$@"; exit 0; fi
+excludes() {
+  set -- ":(exclude,glob)${proot}bin/**" ":(exclude,glob)${proot}dist/**" ":(exclude,glob)${proot}.jobs/**" ':(exclude,glob)**/*_test.go' ':(exclude,glob)**/node_modules/**' ':(exclude,glob)**/.nx/**'
+  [ $testdata = yes ] || set -- "$@" ':(exclude,glob)**/testdata/**'
+  for e in $excl; do set -- "$@" ":(exclude,glob)$proot$e"; done
+  for e in $wexcl; do set -- "$@" ":(exclude,glob)$e"; done
+  printf '%s\n' "$@"
+}
+if [ -n "${NX_GO_DIGEST_SPECS-}" ]; then printf '%s\n' "$@"; excludes; exit 0; fi
+
+# Speed, with the same result. Any exclude pathspec stops git from pruning directories that no pathspec
+# can match, so it would walk all of node_modules once per project. Git is asked twice instead: with
+# the positive pathspecs only (pruned, and empty in most projects), and only when that finds something,
+# with the excludes too. A glob from the workspace root (**/…) is split per top-level directory, leaving
+# out node_modules and .nx, whose files every digest excludes anyway, and .git, which git never lists.
+n=$#
+while [ $n -gt 0 ]; do
+  s=$1
+  shift
+  n=$((n - 1))
+  case $s in
+    ':(glob)**/'*)
+      rest=${s#':(glob)**/'}
+      set -- "$@" ":(glob)$rest"
+      set +f
+      for d in */ .*/; do
+        case $d in ./ | ../ | node_modules/ | .nx/ | .git/ | '*/' | '.*/') ;; *) [ -d "$d" ] && set -- "$@" ":(glob)$d**/$rest" ;; esac
+      done
+      set -f
+      ;;
+    *) set -- "$@" "$s" ;;
+  esac
+done
 unset IFS
 
 # Names, then git blob hashes: a changed, added or removed file changes the output.
 h() { f=$(cat); printf '%s\n' "$f"; [ -z "$f" ] || printf '%s\n' "$f" | git hash-object --no-filters --stdin-paths; }
 f=$(git ls-files --others --ignored --exclude-standard -- "$@" 2>/dev/null) || f=nx-go:not-a-git-work-tree
-case $f in nx-go:not-a-git-work-tree) echo "$f" ;; *) printf '%s\n' "$f" | h ;; esac
+if [ -n "$f" ] && [ "$f" != nx-go:not-a-git-work-tree ]; then
+  IFS=$nl
+  for e in $(excludes); do set -- "$@" "$e"; done
+  unset IFS
+  f=$(git ls-files --others --ignored --exclude-standard -- "$@" 2>/dev/null) || f=nx-go:not-a-git-work-tree
+fi
+case $f in nx-go:not-a-git-work-tree) echo "$f" ;; '') echo ;; *) printf '%s\n' "$f" | h ;; esac
 IFS=$nl
 for d in $outs; do
   echo "module $d"

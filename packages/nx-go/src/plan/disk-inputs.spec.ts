@@ -97,6 +97,32 @@ describe('diskDigestCommand', () => {
     expect(ignoredFileSpecs(nested)).toContain(':(exclude,glob)workers/api/**');
   });
 
+  it('lists the same files for a root scope, top-level and nested, with node_modules and .nx left out as before', () => {
+    write('ws/.gitignore', 'go.work\nvendor/\nzz_gen.go\nwebui/\n*.log\nbin/\nnode_modules/\n.nx/\nzz_top.go\n');
+    write('ws/node_modules/pkg/x.go', 'package pkg\n');
+    write('ws/workers/web/node_modules/dep/y.go', 'package dep\n');
+    write('ws/.nx/cache/z.go', 'package z\n');
+    write('ws/zz_top.go', 'package root\n');
+    const root: DiskScope = { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    const names = digest(root).split('\n').filter((l) => l && !/^[0-9a-f]{40}$/.test(l));
+    expect(names).toEqual([
+      'go.work',
+      'libs/shared/zz_gen.go',
+      'workers/api/src/zz_gen.go',
+      'zz_top.go',
+      'GOWORK=',
+    ]);
+    // The same list as one git call with every pathspec of ignoredFileSpecs, excludes and all.
+    const once = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', ...ignoredFileSpecs(root)], { cwd: ws, encoding: 'utf8' });
+    expect(once.split('\n').filter(Boolean)).toEqual(names.slice(0, -1));
+  });
+
+  it('prints an empty list, as before, when no ignored file is in scope', () => {
+    rmSync(join(ws, 'go.work'));
+    const clean: DiskScope = { root: 'libs/none', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    expect(digest(clean)).toBe('\nGOWORK=\n');
+  });
+
   it('leaves vendor/ out for go mod vendor, whose output it is', () => {
     const s = scope({ vendor: false });
     const before = digest(s);
