@@ -2,7 +2,6 @@
 import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import fg from 'fast-glob';
 import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
@@ -199,7 +198,9 @@ function findMains(files: readonly string[], opts: LayoutPluginOptions, workspac
   const mains: Array<{ root: string; mainDir: string; server: boolean }> = [];
   if (isMain(`${SERVER_ROOT}/src`)) mains.push({ root: SERVER_ROOT, mainDir: 'src', server: true });
   const extra = list(opts.mains);
-  const roots = extra.length ? fg.sync(extra, { cwd: workspaceRoot, onlyDirectories: true, ignore: ['**/node_modules/**'] }).sort() : [];
+  // Loaded only for this option: every nx command starts the plugin, and fast-glob costs ~20 ms to load.
+  const glob = () => (require('fast-glob') as typeof import('fast-glob')).sync;
+  const roots = extra.length ? glob()(extra, { cwd: workspaceRoot, onlyDirectories: true, ignore: ['**/node_modules/**'] }).sort() : [];
   for (const raw of roots) {
     const root = posix.normalize(raw).replace(/\/+$/, '');
     if (mains.some((m) => m.root === root)) continue;
