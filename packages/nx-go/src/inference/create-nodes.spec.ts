@@ -4,7 +4,8 @@ import type { CreateNodesContext, ProjectConfiguration, TargetConfiguration } fr
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createGoNodes, GO_MOD_GLOB, type GoPluginOptions } from './create-nodes';
+import { createGoNodes, filesUnder, GO_MOD_GLOB, type GoPluginOptions } from './create-nodes';
+import fg from 'fast-glob';
 
 const MEMO_FILE = 'tqserver-nx-go-inference.json';
 
@@ -261,6 +262,36 @@ describe('metadata.job of the platform targets', () => {
       output: 'workers/api/dist/api-linux-arm64',
     });
     expect(prod.exec).toContain('-trimpath');
+  });
+});
+
+describe('filesUnder: the worker globs, matched against the files Nx found', () => {
+  const files = ['go.mod', 'apps/c/go.mod', 'libs/l/go.mod', 'workers/a/go.mod', 'workers/b/go.mod', 'workers/legacy/go.mod', 'workers/x/y/go.mod', 'workers/sp ace/go.mod', 'node_modules/m/go.mod', 'workers/n/node_modules/k/go.mod'];
+  it.each<[string[]]>([
+    [['workers/*']],
+    [['workers/*/']],
+    [['workers/**']],
+    [['workers/*', '!workers/legacy']],
+    [['{workers,apps}/*']],
+    [['workers/[ab]']],
+    [['*', 'workers/*']],
+  ])('%j: what fast-glob finds on disk', (patterns) => {
+    const root = mkdtempSync(join(tmpdir(), 'nx-go-under-'));
+    try {
+      for (const f of files) {
+        mkdirSync(dirname(join(root, f)), { recursive: true });
+        writeFileSync(join(root, f), 'module x\n');
+      }
+      const onDisk = fg.sync(patterns.map((p) => (p.startsWith('!') ? `!${p.slice(1).replace(/\/$/, '')}/go.mod` : `${p.replace(/\/$/, '')}/go.mod`)), { cwd: root, ignore: ['**/node_modules/**'] });
+      expect(filesUnder(files, patterns, 'go.mod').sort()).toEqual(onDisk.sort());
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('excludes with a leading !, as fast-glob does (found in review: it used to include everything)', () => {
+    expect(filesUnder(files, ['workers/*', '!workers/legacy'], 'go.mod')).toEqual(['workers/a/go.mod', 'workers/b/go.mod', 'workers/sp ace/go.mod']);
+    expect(filesUnder(files, ['!workers/legacy'], 'go.mod')).toEqual([]);
   });
 });
 

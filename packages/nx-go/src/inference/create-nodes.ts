@@ -43,11 +43,14 @@ export const pluginIdentity = `${pluginVersion}:${codeDigest(join(__dirname, '..
 
 /**
  * The files among `files` (which Nx's glob found) that sit at `name` under a directory matching one of
- * `dirPatterns`, as fast-glob would find them, without walking the disk again.
+ * `dirPatterns`, as fast-glob would find them, without walking the disk again. As for fast-glob, a
+ * pattern starting with `!` excludes (`["workers/*", "!workers/legacy"]`).
  */
 export function filesUnder(files: readonly string[], dirPatterns: readonly string[], name: string): string[] {
-  const matchers = dirPatterns.map((p) => new Minimatch(`${p.replace(/^\.\/+/, '').replace(/\/+$/, '')}/${name}`));
-  return files.filter((f) => !f.split('/').includes('node_modules') && matchers.some((m) => m.match(f)));
+  const matcher = (p: string) => new Minimatch(`${p.replace(/^\.\/+/, '').replace(/\/+$/, '')}/${name}`);
+  const include = dirPatterns.filter((p) => !p.startsWith('!')).map(matcher);
+  const exclude = dirPatterns.filter((p) => p.startsWith('!')).map((p) => matcher(p.slice(1)));
+  return files.filter((f) => !f.split('/').includes('node_modules') && include.some((m) => m.match(f)) && !exclude.some((m) => m.match(f)));
 }
 
 function readText(file: string): string | null {

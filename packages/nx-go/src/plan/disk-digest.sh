@@ -80,7 +80,12 @@ while [ $n -gt 0 ]; do
       set -- "$@" ":(glob)$rest"
       set +f
       for d in */ .*/; do
-        case $d in ./ | ../ | node_modules/ | .nx/ | .git/ | '*/' | '.*/') ;; *) [ -d "$d" ] && set -- "$@" ":(glob)$d**/$rest" ;; esac
+        # No match leaves the pattern itself, which -d rejects (unless such a directory exists, and matched).
+        [ -d "$d" ] || continue
+        case $d in ./ | ../ | node_modules/ | .nx/ | .git/) continue ;; esac
+        # The name is part of a glob pathspec: escape what git would read as pattern characters.
+        case $d in *[][*?\\]*) d=$(printf '%s' "$d" | sed 's/[][*?\\]/\\&/g') ;; esac
+        set -- "$@" ":(glob)$d**/$rest"
       done
       set -f
       ;;

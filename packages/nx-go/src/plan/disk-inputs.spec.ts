@@ -103,9 +103,14 @@ describe('diskDigestCommand', () => {
     write('ws/workers/web/node_modules/dep/y.go', 'package dep\n');
     write('ws/.nx/cache/z.go', 'package z\n');
     write('ws/zz_top.go', 'package root\n');
+    // Top-level directories whose names git would read as pattern characters (found in review).
+    write('ws/[gen]/zz_gen.go', 'package gen\n');
+    write('ws/a?b*/zz_gen.go', 'package ab\n');
     const root: DiskScope = { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [] };
     const names = digest(root).split('\n').filter((l) => l && !/^[0-9a-f]{40}$/.test(l));
     expect(names).toEqual([
+      '[gen]/zz_gen.go',
+      'a?b*/zz_gen.go',
       'go.work',
       'libs/shared/zz_gen.go',
       'workers/api/src/zz_gen.go',
