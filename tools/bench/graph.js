@@ -3,9 +3,11 @@
 //
 // A seeded generator writes a synthetic TQServer-style workspace: N workers (workers/wNNNN with go.mod,
 // src/main.go, config.yaml) and M libraries (libs/libNNN) with a random import DAG, wired through go.mod
-// `replace` directives to local paths. The same tree is measured twice, side by side in one run:
-//   baseline: nx.json with no plugins (Nx on its own, walking and hashing the same files)
-//   plugin:   nx.json with plugins: ['@tqserver/nx-go']
+// `replace` directives to local paths. The same tree is measured three times, side by side in one run:
+//   baseline:   nx.json with no plugins (Nx on its own, walking and hashing the same files)
+//   same-shape: a trivial local plugin inferring the plugin's projects and target names, all nx:noop
+//               (what Nx itself costs to take that many projects and targets from any plugin)
+//   plugin:     nx.json with plugins: ['@tqserver/nx-go']
 // cold = .nx/ deleted before the run (no task cache, no workspace data, no plugin memo); warm = the same
 // command again right after, .nx/ kept. The daemon is off in both.
 //
@@ -186,6 +188,31 @@ function goCheck(root, plan) {
   return `${plan.workers[best]} (imports ${bestSize} libraries transitively) builds with go build`;
 }
 
+/**
+ * Makes `dir` a workspace whose one plugin infers the projects of `nodes` (the real plugin's graph) with
+ * the same names, roots, tags and target names, every target an nx:noop with a description: Nx's own
+ * cost for a plugin of this shape, so that the table separates it from what the Go plugin adds.
+ */
+function writeShapePlugin(dir, nodes) {
+  const shape = Object.values(nodes).map((node) => ({ name: node.name, root: node.data.root, tags: node.data.tags ?? [], targets: Object.keys(node.data.targets ?? {}) }));
+  lib.writeFile(dir, 'tools/shape.json', JSON.stringify(shape));
+  lib.writeFile(dir, 'tools/shape-plugin.js', [
+    "'use strict';",
+    "const path = require('node:path');",
+    "const byRoot = new Map(require('./shape.json').map((p) => [p.root, p]));",
+    "exports.name = 'same-shape';",
+    "exports.createNodesV2 = ['**/go.mod', (files) => files.flatMap((file) => {",
+    '  const root = path.posix.dirname(file);',
+    '  const p = byRoot.get(root);',
+    '  if (!p) return [];',
+    "  const targets = Object.fromEntries(p.targets.map((t) => [t, { executor: 'nx:noop', metadata: { technologies: ['go'], description: t } }]));",
+    '  return [[file, { projects: { [root]: { name: p.name, root, tags: p.tags, targets } } }]];',
+    '})];',
+    '',
+  ].join('\n'));
+  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['./tools/shape-plugin.js'] }, null, 2) + '\n');
+}
+
 /** Counts dependency edges in `nx graph --file` JSON by kind of source and target. */
 function countEdges(graphFile, plan) {
   const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')).graph;
@@ -228,8 +255,9 @@ function main() {
       const expectedLibEdges = plan.libImports.reduce((s, d) => s + d.length, 0);
       lib.log(`N=${n}: generating ${n} workers and ${m} libraries (seed ${seed})`);
 
-      /** @type {Record<'baseline' | 'plugin', string>} */
+      /** @type {Record<'baseline' | 'plugin' | 'shape', string>} */
       const ws = { baseline: path.join(scratch, `n${n}`, 'baseline'), plugin: path.join(scratch, `n${n}`, 'plugin') };
+      if (!generateOnly) ws.shape = path.join(scratch, `n${n}`, 'shape');
       for (const [variant, dir] of Object.entries(ws)) {
         lib.createWorkspace(dir, template);
         writeTree(dir, plan);
@@ -246,14 +274,21 @@ function main() {
       // Untimed: warms the OS file cache and Node's compile cache for both trees, and checks that both work.
       // Counted from a graph file: nx 24.0.6's `show projects` sometimes exits 0 before all of its lines reach a pipe.
       const projectCount = {};
-      for (const [variant, dir] of Object.entries(ws)) {
+      const count = (variant) => {
+        const dir = ws[variant];
         lib.clearNxCache(dir);
         lib.nx(dir, ['show', 'projects'], env);
         const file = path.join(scratch, `count-n${n}-${variant}.json`);
         lib.nx(dir, ['graph', `--file=${file}`], env);
-        projectCount[variant] = Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).graph.nodes).length;
-      }
+        const nodes = JSON.parse(fs.readFileSync(file, 'utf8')).graph.nodes;
+        projectCount[variant] = Object.keys(nodes).length;
+        return nodes;
+      };
+      count('baseline');
+      writeShapePlugin(ws.shape, count('plugin'));
+      count('shape');
       if (projectCount.plugin !== n + m) throw new Error(`plugin workspace shows ${projectCount.plugin} projects, expected ${n + m}`);
+      if (projectCount.shape !== projectCount.plugin) throw new Error(`same-shape workspace shows ${projectCount.shape} projects, expected ${projectCount.plugin}`);
 
       const commands = [
         { label: 'nx show projects', args: () => ['show', 'projects'] },
@@ -261,23 +296,26 @@ function main() {
       ];
       for (const cmd of commands) {
         /** @type {Record<string, Record<string, number[]>>} */
-        const samples = { baseline: { cold: [], warm: [] }, plugin: { cold: [], warm: [] } };
+        const samples = { baseline: { cold: [], warm: [] }, plugin: { cold: [], warm: [] }, shape: { cold: [], warm: [] } };
+        const variants = ['baseline', 'shape', 'plugin'];
         for (let r = 0; r < runs; r++) {
-          // Alternate which variant goes first, so neither always runs on a warmer machine.
-          const order = r % 2 === 0 ? ['baseline', 'plugin'] : ['plugin', 'baseline'];
+          // Rotate which variant goes first, so none always runs on a warmer machine.
+          const order = variants.map((_, i) => variants[(i + r) % variants.length]);
           for (const variant of order) {
             const dir = ws[variant];
             lib.clearNxCache(dir);
             samples[variant].cold.push(lib.nx(dir, cmd.args(variant), env).ms);
             samples[variant].warm.push(lib.nx(dir, cmd.args(variant), env).ms);
           }
-          lib.log(`N=${n} ${cmd.label} run ${r + 1}/${runs}: cold ${Math.round(samples.baseline.cold[r])}/${Math.round(samples.plugin.cold[r])} ms, warm ${Math.round(samples.baseline.warm[r])}/${Math.round(samples.plugin.warm[r])} ms (baseline/plugin)`);
+          const at = (v, c) => Math.round(samples[v][c][r]);
+          lib.log(`N=${n} ${cmd.label} run ${r + 1}/${runs}: cold ${at('baseline', 'cold')}/${at('shape', 'cold')}/${at('plugin', 'cold')} ms, warm ${at('baseline', 'warm')}/${at('shape', 'warm')}/${at('plugin', 'warm')} ms (baseline/same-shape/plugin)`);
         }
         for (const cache of ['cold', 'warm']) {
           const base = lib.median(samples.baseline[cache]);
+          const shape = lib.median(samples.shape[cache]);
           const plug = lib.median(samples.plugin[cache]);
-          rows.push([String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(plug), lib.fmtRatio(plug, base), lib.fmtDelta(plug - base)]);
-          sampleRows.push([String(n), cmd.label, cache, samples.baseline[cache].map(Math.round).join(', '), samples.plugin[cache].map(Math.round).join(', ')]);
+          rows.push([String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(shape), lib.fmtMs(plug), lib.fmtRatio(plug, base), lib.fmtDelta(plug - base), lib.fmtDelta(shape - base)]);
+          sampleRows.push([String(n), cmd.label, cache, ...variants.map((v) => samples[v][cache].map(Math.round).join(', '))]);
         }
       }
 
@@ -299,9 +337,11 @@ function main() {
   if (generateOnly) return;
 
   console.log('Wall time, median (baseline = same tree, nx.json without plugins)');
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'plugin', 'plugin/baseline', 'added by plugin'], rows);
+  console.log('same-shape = the same tree with a trivial plugin that infers the same projects with the same target names, every one nx:noop:');
+  console.log('what Nx itself costs to take this many projects and targets from any plugin.');
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'plugin', 'plugin/baseline', 'added by plugin', 'added by same-shape'], rows);
   console.log('\nSamples (ms, in run order)');
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'plugin'], sampleRows);
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'plugin'], sampleRows);
   console.log('\nSanity: projects and edges in the graph JSON');
   lib.printTable(['N workers', 'M libs', 'files', 'projects plugin / baseline', 'worker->lib edges', 'lib->lib edges', 'other edges', 'baseline edges'], sanity);
 }
