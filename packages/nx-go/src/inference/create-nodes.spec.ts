@@ -126,11 +126,13 @@ describe('a workspace with workers and a library', () => {
       if (name !== 'cross-compile') expect(target.executor).toMatch(/^@tqserver\/nx-go:/);
     }
     expect(Object.keys(api.namedInputs!).sort()).toEqual([
+      'go-cgo-toolchain',
       'go-context',
       'go-env',
       'go-env-without-CGO_ENABLED',
       'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE',
       'go-env-without-GOOS-GOARCH-CGO_ENABLED',
+      'go-env-without-GOOS-GOARCH-CGO_ENABLED-with-GOROOT-GOMODCACHE',
       'go-sources',
       'go-stamp',
       'go-test-sources',
@@ -262,6 +264,24 @@ describe('metadata.job of the platform targets', () => {
       output: 'workers/api/dist/api-linux-arm64',
     });
     expect(prod.exec).toContain('-trimpath');
+  });
+});
+
+describe('namedInputs never follow build settings (Nx hashes them into every task, tests too)', () => {
+  it.each([
+    ['a pinned GOAMD64', 'build:\n  env:\n    GOAMD64: v3\n'],
+    ['cgo on', 'build:\n  env:\n    CGO_ENABLED: "1"\n'],
+    ['-trimpath=false', 'build:\n  flags: ["-trimpath=false"]\n'],
+    ['stamping off', 'build:\n  flags: ["-ldflags=-s"]\n'],
+  ])('%s leaves the project\'s namedInputs as they were', async (_label, config) => {
+    write('workers/api/src/main.go', 'package main\n\nfunc main() {}\n');
+    write('workers/api/config.yaml', 'build:\n  timeout: 1m\n');
+    const before = (await projects([goMod('workers/api')]))['workers/api'];
+    write('workers/api/config.yaml', config);
+    const after = (await projects([goMod('workers/api')]))['workers/api'];
+    expect(after.namedInputs).toEqual(before.namedInputs);
+    // ...while the build targets do change, through their own inputs.
+    expect(after.targets!.build.inputs).not.toEqual(before.targets!.build.inputs);
   });
 });
 

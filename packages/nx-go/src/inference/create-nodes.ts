@@ -6,9 +6,9 @@ import { Minimatch } from 'minimatch';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { flagFiles, makeWorker } from '../plan/build';
 import { digestScriptPath, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, withRuntimeNamedInputs, type SourceSettings } from '../plan/inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
-import { brokenWorkerTargets, libraryTargets, workerTargets } from './targets';
+import { brokenWorkerTargets, libraryTargets, withRuntimeNamedInputs, workerTargets } from './targets';
 import { jobNamedInputs } from './job-targets';
 
 export interface GoPluginOptions {

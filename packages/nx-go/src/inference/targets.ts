@@ -1,5 +1,5 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
-import type { TargetConfiguration } from '@nx/devkit';
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { Platform } from '../config/settings';
 import { planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
@@ -11,6 +11,7 @@ import {
   goEnvInput,
   jobInput,
   pluginRuntime,
+  runtimeNamedInputs,
   SOURCES_INPUT,
   TEST_SOURCES_INPUT,
   WORKSPACE_GO_FILES,
@@ -105,6 +106,16 @@ function vendorInputs(ctx: ModuleContext): InputDefinition[] {
     { runtime: diskDigestCommand({ ...ctx.disk, vendor: false }, ctx.digestScript) },
     goEnvInput(),
   ];
+}
+
+/**
+ * A project with its fixed named runtime inputs (see runtimeNamedInputs): the set follows what kind of
+ * Go project it is (does it build?), never its settings; `goEnvScript` names go-env.sh as digestScriptPath does.
+ */
+export function withRuntimeNamedInputs<P extends Pick<ProjectConfiguration, 'targets' | 'namedInputs'>>(project: P, goEnvScript: string): P {
+  const executors = Object.values(project.targets ?? {}).map((t) => t.executor ?? '');
+  const kind = executors.includes(EXECUTORS.build) ? 'build' : executors.some((e) => e.startsWith('@tqserver/nx-go:')) ? 'module' : undefined;
+  return kind ? { ...project, namedInputs: { ...project.namedInputs, ...runtimeNamedInputs(kind, goEnvScript) } } : project;
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */

@@ -6,12 +6,12 @@ import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSe
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
 import { digestScriptPath, inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, withRuntimeNamedInputs } from '../plan/inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
 import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
-import { brokenWorkerTargets, EXECUTORS, moduleTargets, workerTargets, type ModuleContext } from './targets';
+import { brokenWorkerTargets, EXECUTORS, moduleTargets, withRuntimeNamedInputs, workerTargets, type ModuleContext } from './targets';
 
 export interface LayoutPluginOptions extends GoPluginOptions {
   /**

@@ -23,7 +23,7 @@ import {
   goEnvInput,
   runtimeNamedInput,
   STAMP_INPUT,
-  withRuntimeNamedInputs,
+  runtimeNamedInputs,
   GO_ENV_SCRIPT,
 } from './inputs';
 import { spawnSync } from 'node:child_process';
@@ -176,32 +176,39 @@ describe('named runtime inputs', () => {
     // Named in BINARY_ENV_VARS order, whatever the job's order; unrelated pins do not count.
     [{ CGO_ENABLED: '0', GOARCH: 'arm64', GOOS: 'linux', UNRELATED: 'x' }, [], 'go-env-without-GOOS-GOARCH-CGO_ENABLED'],
     [{ CGO_ENABLED: '0' }, ['GOROOT', 'GOMODCACHE'], 'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE'],
-    [{}, ['GOROOT'], 'go-env-with-GOROOT'],
+    [{ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64' }, ['GOROOT', 'GOMODCACHE'], 'go-env-without-GOOS-GOARCH-CGO_ENABLED-with-GOROOT-GOMODCACHE'],
   ])('names go env pinning %j plus %j %s, and the name gives back the same command', (pinned, extra, name) => {
     expect(goEnvInput(pinned, extra)).toBe(name);
     expect(runtimeNamedInput(name, 'go-env.sh')).toEqual([goEnvRuntime('go-env.sh', pinned, extra)]);
   });
 
+  it('writes out the command for pins beyond the plugin\'s own, and it prints what go-env.sh prints', () => {
+    const pinned = { CGO_ENABLED: '0', GOAMD64: 'v3' };
+    const inline = goEnvInput(pinned) as { runtime: string };
+    expect(inline.runtime).toMatch(/^go env GOVERSION GOOS GOARCH GOARM .* \|\| echo go-not-found$/);
+    expect(inline.runtime.split(' ')).not.toContain('GOAMD64');
+    const run = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { PATH: process.env.PATH } }).stdout;
+    expect(run(inline.runtime)).toBe(run((goEnvRuntime(GO_ENV_SCRIPT, pinned) as { runtime: string }).runtime));
+  });
+
   it('knows the stamp and the cgo toolchain, and no other name', () => {
     expect(runtimeNamedInput(STAMP_INPUT, 'go-env.sh')).toEqual([{ runtime: STAMP_COMMAND }]);
     expect(runtimeNamedInput(CGO_TOOLCHAIN_INPUT, 'go-env.sh')).toEqual([CGO_TOOLCHAIN_RUNTIME]);
-    for (const other of ['go-sources', 'go-context', 'go-envelope', 'go-env-GOOS', '^go-env']) expect(runtimeNamedInput(other, 'go-env.sh')).toBeUndefined();
+    for (const other of ['go-sources', 'go-context', 'go-envelope', 'go-env-GOOS', '^go-env', 'go-env-without-GOAMD64']) expect(runtimeNamedInput(other, 'go-env.sh')).toBeUndefined();
   });
 
-  it('defines in the project exactly the runtime inputs its targets name', () => {
-    const project = withRuntimeNamedInputs({
-      namedInputs: { 'go-sources': ['{projectRoot}/**/*'] },
-      targets: {
-        a: { inputs: ['go-sources', 'go-env-without-CGO_ENABLED', STAMP_INPUT] },
-        b: { inputs: ['go-env-without-CGO_ENABLED', { runtime: 'pwd -P' }] },
-        c: {},
-      },
-    }, 'go-env.sh');
-    expect(project.namedInputs).toEqual({
-      'go-sources': ['{projectRoot}/**/*'],
-      'go-env-without-CGO_ENABLED': [goEnvRuntime('go-env.sh', { CGO_ENABLED: '0' })],
-      [STAMP_INPUT]: [{ runtime: STAMP_COMMAND }],
-    });
+  it('gives every building project the same fixed set, and other Go projects go-env alone', () => {
+    const build = runtimeNamedInputs('build', 'go-env.sh');
+    expect(Object.keys(build).sort()).toEqual([
+      'go-cgo-toolchain',
+      'go-env',
+      'go-env-without-CGO_ENABLED',
+      'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE',
+      'go-env-without-GOOS-GOARCH-CGO_ENABLED',
+      'go-env-without-GOOS-GOARCH-CGO_ENABLED-with-GOROOT-GOMODCACHE',
+      'go-stamp',
+    ]);
+    expect(runtimeNamedInputs('module', 'go-env.sh')).toEqual({ 'go-env': [goEnvRuntime('go-env.sh')] });
   });
 });
 

@@ -116,55 +116,62 @@ export function pluginRuntime(identity: string): InputDefinition {
  * Runtime inputs that many targets of a project share (`go env`, the git stamp, the cgo toolchain) are
  * defined once in the project's namedInputs and named by its targets: inferred configuration crosses
  * processes on every graph computation, and a worker has a dozen Go targets. Each name spells out its
- * command (`go-env-without-CGO_ENABLED-GOOS-GOARCH` leaves out the variables the job pins, since the
- * executor sets them; `-with-GOROOT-GOMODCACHE` adds the paths an untrimmed binary embeds), so equal
- * names always mean equal commands. runtimeNamedInputs turns the names back into definitions.
+ * command (`go-env-without-GOOS-GOARCH-CGO_ENABLED` leaves out the variables the job pins, since the
+ * executor sets them; `-with-GOROOT-GOMODCACHE` adds the paths an untrimmed binary embeds).
+ *
+ * Nx hashes a project's namedInputs into every task of the project, so which of them a project has
+ * must never depend on build settings (a build.env edit must not rebuild tests): every project that
+ * builds gets the same fixed set, and a `go env` variant outside it (a worker whose build.env pins
+ * more, such as GOAMD64) is written out in the target's own inputs, which only that task hashes.
  */
 const GO_ENV_INPUT = 'go-env';
 export const STAMP_INPUT = 'go-stamp';
 export const CGO_TOOLCHAIN_INPUT = 'go-cgo-toolchain';
+const UNTRIMMED = ['GOROOT', 'GOMODCACHE'];
+const pins = (...vars: string[]) => Object.fromEntries(vars.map((v) => [v, '']));
+/** The go env variants of the plugin's own pins: none (test, vet, vendor), cgo (build, build-prod), a platform (cross-compile). */
+const STANDARD_GO_ENV: ReadonlyArray<readonly [Record<string, string>, readonly string[]]> = [
+  [{}, []],
+  [pins('CGO_ENABLED'), []],
+  [pins('CGO_ENABLED'), UNTRIMMED],
+  [pins('GOOS', 'GOARCH', 'CGO_ENABLED'), []],
+  [pins('GOOS', 'GOARCH', 'CGO_ENABLED'), UNTRIMMED],
+];
 
-/** The named input for `go env` of every binary-changing variable but the pinned ones, plus `extra`. */
-export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly string[] = []): string {
+function goEnvName(pinned: Record<string, string>, extra: readonly string[]): string {
   const left = BINARY_ENV_VARS.filter((v) => v in pinned);
   return [GO_ENV_INPUT, ...(left.length ? ['without', ...left] : []), ...(extra.length ? ['with', ...extra] : [])].join('-');
+}
+
+const STANDARD_NAMES = new Set(STANDARD_GO_ENV.map(([p, e]) => goEnvName(p, e)));
+
+/**
+ * Go's settings for a job that pins `pinned` and embeds `extra`: the name of a fixed named input when the
+ * plugin's own pins are all there is, else the command itself (it prints what go-env.sh would).
+ */
+export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly string[] = []): InputDefinition {
+  const name = goEnvName(pinned, extra);
+  if (STANDARD_NAMES.has(name)) return name;
+  const vars = [...BINARY_ENV_VARS.filter((v) => !(v in pinned)), ...extra];
+  return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
 }
 
 /** The definition behind a name from goEnvInput, STAMP_INPUT or CGO_TOOLCHAIN_INPUT; undefined for any other name. */
 export function runtimeNamedInput(name: string, goEnvScript: string): InputDefinition[] | undefined {
   if (name === STAMP_INPUT) return [{ runtime: STAMP_COMMAND }];
   if (name === CGO_TOOLCHAIN_INPUT) return [CGO_TOOLCHAIN_RUNTIME];
-  if (name !== GO_ENV_INPUT && !name.startsWith(`${GO_ENV_INPUT}-`)) return undefined;
-  const words = name.slice(GO_ENV_INPUT.length + 1).split('-').filter(Boolean);
-  const pinned: Record<string, string> = {};
-  const extra: string[] = [];
-  let into: 'pinned' | 'extra' | undefined;
-  for (const w of words) {
-    if (w === 'without' || w === 'with') into = w === 'without' ? 'pinned' : 'extra';
-    else if (into === 'pinned') pinned[w] = '';
-    else if (into === 'extra') extra.push(w);
-    else return undefined;
-  }
-  return [goEnvRuntime(goEnvScript, pinned, extra)];
+  const standard = STANDARD_GO_ENV.find(([p, e]) => goEnvName(p, e) === name);
+  return standard ? [goEnvRuntime(goEnvScript, ...standard)] : undefined;
 }
 
-/** The namedInputs that a project's targets name through goEnvInput, STAMP_INPUT or CGO_TOOLCHAIN_INPUT. */
-export function runtimeNamedInputs(targets: Record<string, TargetConfiguration> | undefined, goEnvScript: string): Record<string, InputDefinition[]> {
-  const named: Record<string, InputDefinition[]> = {};
-  for (const target of Object.values(targets ?? {})) {
-    for (const input of target.inputs ?? []) {
-      if (typeof input !== 'string' || input in named) continue;
-      const definition = runtimeNamedInput(input, goEnvScript);
-      if (definition) named[input] = definition;
-    }
-  }
-  return named;
-}
-
-/** A project with the named runtime inputs its targets refer to; `goEnvScript` names go-env.sh as digestScriptPath does. */
-export function withRuntimeNamedInputs<P extends { targets?: Record<string, TargetConfiguration>; namedInputs?: Record<string, InputDefinition[]> }>(project: P, goEnvScript: string): P {
-  const named = runtimeNamedInputs(project.targets, goEnvScript);
-  return Object.keys(named).length ? { ...project, namedInputs: { ...project.namedInputs, ...named } } : project;
+/**
+ * The fixed named runtime inputs of a project: `module` for projects whose Go commands are test, vet,
+ * tidy and vendor; `build` for projects that also build (workers and main packages), whatever their
+ * settings say.
+ */
+export function runtimeNamedInputs(kind: 'module' | 'build', goEnvScript: string): Record<string, InputDefinition[]> {
+  const names = kind === 'module' ? [GO_ENV_INPUT] : [...STANDARD_NAMES, STAMP_INPUT, CGO_TOOLCHAIN_INPUT];
+  return Object.fromEntries(names.map((n) => [n, runtimeNamedInput(n, goEnvScript)!]));
 }
 
 /**
