@@ -195,8 +195,11 @@ function goCheck(root, plan) {
  */
 function writeShapePlugin(dir, nodes) {
   const shape = Object.values(nodes).map((node) => ({ name: node.name, root: node.data.root, tags: node.data.tags ?? [], targets: Object.keys(node.data.targets ?? {}) }));
-  lib.writeFile(dir, 'tools/shape.json', JSON.stringify(shape));
-  lib.writeFile(dir, 'tools/shape-plugin.js', [
+  // An installed package, as the Go plugin is: Nx registers a TypeScript transpiler for a plugin given by a local path.
+  const pkg = path.join('node_modules', 'nx-go-bench-same-shape');
+  lib.writeFile(dir, path.join(pkg, 'package.json'), JSON.stringify({ name: 'nx-go-bench-same-shape', version: '0.0.0', main: 'index.js' }));
+  lib.writeFile(dir, path.join(pkg, 'shape.json'), JSON.stringify(shape));
+  lib.writeFile(dir, path.join(pkg, 'index.js'), [
     "'use strict';",
     "const path = require('node:path');",
     "const byRoot = new Map(require('./shape.json').map((p) => [p.root, p]));",
@@ -210,7 +213,7 @@ function writeShapePlugin(dir, nodes) {
     '})];',
     '',
   ].join('\n'));
-  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['./tools/shape-plugin.js'] }, null, 2) + '\n');
+  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['nx-go-bench-same-shape'] }, null, 2) + '\n');
 }
 
 /** Counts dependency edges in `nx graph --file` JSON by kind of source and target. */
