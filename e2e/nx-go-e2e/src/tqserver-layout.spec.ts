@@ -211,6 +211,26 @@ describe('TQServer layout: the example workspace', () => {
     reset();
   });
 
+  it('leaves nx.json\'s cacheDirectory out of the root module\'s digest: the cached copy of a generated Go file never causes a miss', () => {
+    reset();
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), cacheDirectory: '.cache/nx' }, null, 2));
+    ws.write('.gitignore', `${ws.read('.gitignore')}.cache/\n`);
+    ws.write(
+      'workers/hello/config/worker.yaml',
+      `${ws.read('workers/hello/config/worker.yaml')}build:\n  deps: [greeting]\n  jobs:\n    greeting:\n      outputs: [src/zz_greeting.go]\n      cmds:\n        - cat:\n            template: "package main\\n\\nconst greeting = \\"hi\\"\\n"\n            output: "{{.SourceDir}}/src/zz_greeting.go"\n`,
+    );
+    ws.commit('cache inside the workspace');
+    // The workspace pins NX_CACHE_DIRECTORY for isolation; here nx.json's setting must be the one Nx uses.
+    const nxJsonCache = { NX_CACHE_DIRECTORY: undefined };
+    expect(ws.nxOk(['build', 'hello'], nxJsonCache).tasks.get('hello:build')).toBe('miss');
+    // The cache now holds a copy of zz_greeting.go: a gitignored .go file inside the root module.
+    expect(ws.exists('.cache/nx')).toBe(true);
+    const again = ws.nxOk(['build', 'hello'], nxJsonCache);
+    expect(fromCache(again.tasks.get('hello:job-greeting'))).toBe(true);
+    expect(fromCache(again.tasks.get('hello:build'))).toBe(true);
+    reset();
+  });
+
   it('shows package-level edges in the project graph', () => {
     reset();
     ws.nxOk(['graph', '--file=graph.json']);

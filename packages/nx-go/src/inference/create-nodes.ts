@@ -66,31 +66,54 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** What inference reads once per run, whichever layout asks for it. */
+export interface SharedInputs {
+  serverFile: string;
+  serverText: string | null;
+  /** server.yaml's settings, or why they cannot be read (every worker's build then reports it). */
+  server?: ServerSettings;
+  serverError?: string;
+  /** npm name under which the plugin is installed, for externalDependencies; null when loaded from source. */
+  pluginPackage: string | null;
+  /** How runtime inputs name disk-digest.sh and go-env.sh (digestScriptPath). */
+  digestScript: string;
+  goEnvScript: string;
+  /** Nx's cache directory when it lies inside the workspace. */
+  cacheDirs: string[];
+}
+
+export function readSharedInputs(workspaceRoot: string, serverFile: string, nxJson: CreateNodesContext['nxJsonConfiguration']): SharedInputs {
+  const serverText = readText(join(workspaceRoot, serverFile));
+  let parsed: Pick<SharedInputs, 'server' | 'serverError'>;
+  try {
+    parsed = { server: parseServerSettings(serverFile, serverText) };
+  } catch (e) {
+    parsed = { serverError: message(e) };
+  }
+  return {
+    serverFile,
+    serverText,
+    ...parsed,
+    pluginPackage: existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null,
+    digestScript: digestScriptPath(workspaceRoot),
+    goEnvScript: digestScriptPath(workspaceRoot, GO_ENV_SCRIPT),
+    cacheDirs: workspaceCacheDirs(workspaceRoot, nxJson?.cacheDirectory),
+  };
+}
+
 export async function createGoNodes(
   goModFiles: readonly string[],
   options: GoPluginOptions | undefined,
   context: CreateNodesContext,
+  shared = readSharedInputs(context.workspaceRoot, options?.serverConfig ?? SERVER_CONFIG_FILE, context.nxJsonConfiguration),
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
   const opts = options ?? {};
   const { workspaceRoot } = context;
-  const serverFile = opts.serverConfig ?? SERVER_CONFIG_FILE;
+  const { serverFile, serverText, server, serverError, pluginPackage, digestScript, goEnvScript, cacheDirs } = shared;
   const patterns = ([] as string[]).concat(opts.workers ?? 'workers/*');
   const workerGoMods = new Set(filesUnder(goModFiles, patterns, 'go.mod'));
-  const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
-  const digestScript = digestScriptPath(workspaceRoot);
-  const goEnvScript = digestScriptPath(workspaceRoot, GO_ENV_SCRIPT);
-
-  let server: ServerSettings | undefined;
-  let serverError: string | undefined;
-  const serverText = readText(join(workspaceRoot, serverFile));
-  try {
-    server = parseServerSettings(serverFile, serverText);
-  } catch (e) {
-    serverError = message(e);
-  }
 
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt);
-  const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
   const names = new Map<string, string>();
   const results: Array<readonly [string, CreateNodesResult]> = [];
 

@@ -2,13 +2,13 @@
 import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import { parseServerSettings, readWorkerFacts, SERVER_CONFIG_FILE, type ServerSettings } from '../config/settings';
+import { readWorkerFacts, SERVER_CONFIG_FILE } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
-import { digestScriptPath, inModuleScope, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT } from '../plan/inputs';
+import { inModuleScope, replacedModules, type DiskScope } from '../plan/disk-inputs';
+import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
-import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, PLUGIN_NAME, type GoPluginOptions } from './create-nodes';
+import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, readSharedInputs, type GoPluginOptions, type SharedInputs } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
 import { brokenWorkerTargets, EXECUTORS, moduleTargets, withRuntimeNamedInputs, workerTargets, type ModuleContext } from './targets';
@@ -217,8 +217,8 @@ export async function createLayoutNodes(
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
   const opts = options ?? {};
   const { workspaceRoot } = context;
-  const serverFile = opts.serverConfig ?? SERVER_CONFIG_FILE;
-  const serverText = readText(join(workspaceRoot, serverFile));
+  const shared = readSharedInputs(workspaceRoot, opts.serverConfig ?? SERVER_CONFIG_FILE, context.nxJsonConfiguration);
+  const { serverFile, serverText } = shared;
   const patterns = opts.workers !== undefined ? list(opts.workers) : [`${workersDirectory(serverFile, serverText) ?? 'workers'}/*`];
 
   const workerFiles = filesUnder(files, patterns, WORKER_YAML_FILE);
@@ -241,8 +241,8 @@ export async function createLayoutNodes(
     mains: findMains(files, opts, workspaceRoot),
   });
 
-  const seed = await createGoNodes(layout.plainGoMods, { ...opts, workers: patterns }, context);
-  const ours = layoutProjects(layout, workerYamls, opts, serverFile, serverText, workspaceRoot);
+  const seed = await createGoNodes(layout.plainGoMods, { ...opts, workers: patterns }, context, shared);
+  const ours = layoutProjects(layout, workerYamls, opts, shared, workspaceRoot);
 
   const names = new Map<string, string>();
   for (const [, result] of [...seed, ...ours]) {
@@ -265,24 +265,13 @@ function layoutProjects(
   layout: Layout,
   workerYamls: ReadonlyMap<string, { file: string; text: string; type: WorkerType; enabled: Enabled; error?: string }>,
   opts: LayoutPluginOptions,
-  serverFile: string,
-  serverText: string | null,
+  shared: SharedInputs,
   workspaceRoot: string,
 ): Array<readonly [string, CreateNodesResult]> {
   if (layout.roles.length === 0) return [];
-  let server: ServerSettings | undefined;
-  let serverError: string | undefined;
-  try {
-    server = parseServerSettings(serverFile, serverText);
-  } catch (e) {
-    serverError = message(e);
-  }
-  const pluginPackage = existsSync(join(workspaceRoot, 'node_modules', PLUGIN_NAME, 'package.json')) ? PLUGIN_NAME : null;
-  const digestScript = digestScriptPath(workspaceRoot);
-  const goEnvScript = digestScriptPath(workspaceRoot, GO_ENV_SCRIPT);
+  const { serverFile, serverText, server, serverError, pluginPackage, digestScript, goEnvScript, cacheDirs } = shared;
   const ctx = (disk: DiskScope): ModuleContext => ({ pluginPackage, pluginIdentity, disk, digestScript, serverConfig: serverFile });
   const memo = InferenceMemo.open<ProjectConfiguration>(workspaceRoot, pluginSalt, 'tqserver-nx-go-layout');
-  const cacheDirs = workspaceCacheDirs(workspaceRoot, readText(join(workspaceRoot, 'nx.json')));
 
   const goModText = new Map<string, string | null>();
   const goModOf = (root: string) => {

@@ -151,17 +151,17 @@ describe('diskDigestCommand', () => {
 });
 
 describe('workspaceCacheDirs', () => {
-  it.each<[string | null, string[]]>([
-    [null, []],
-    ['{}', []],
-    ['{"cacheDirectory": ".cache/build"}', ['.cache/build']],
-    ['{"cacheDirectory": "cache/build/"}', ['cache/build']],
-    ['{"cacheDirectory": "/ws/tmp/nx-cache"}', ['tmp/nx-cache']],
-    ['{"cacheDirectory": "/elsewhere/nx-cache"}', []],
-    ['{"cacheDirectory": "../outside"}', []],
-    ['not json', []],
-  ])('nx.json %s -> %j', (text, dirs) => {
-    expect(workspaceCacheDirs('/ws', text)).toEqual(dirs);
+  it.each<[unknown, string[]]>([
+    [undefined, []],
+    ['', []],
+    ['.cache/build', ['.cache/build']],
+    ['cache/build/', ['cache/build']],
+    ['/ws/tmp/nx-cache', ['tmp/nx-cache']],
+    ['/elsewhere/nx-cache', []],
+    ['../outside', []],
+    [42, []],
+  ])('nx.json cacheDirectory %j -> %j', (cacheDirectory, dirs) => {
+    expect(workspaceCacheDirs('/ws', cacheDirectory)).toEqual(dirs);
   });
 
   it('keeps the cache directory and .nx out of the ignored files a root scope lists', () => {

@@ -138,19 +138,9 @@ export function inModuleScope(root: string, moduleRoot: string, moduleGoMod: str
  * command text is hashed with the project's configuration, and a variable set differently on two
  * machines would keep them from sharing a remote cache. (Nx's default, .nx/cache, is always left out.)
  */
-export function workspaceCacheDirs(workspaceRoot: string, nxJsonText: string | null): string[] {
-  const dirs: string[] = [];
-  let configured: unknown;
-  try {
-    configured = nxJsonText ? (JSON.parse(nxJsonText) as { cacheDirectory?: unknown }).cacheDirectory : undefined;
-  } catch {
-    // A broken nx.json is Nx's to report.
-  }
-  for (const dir of [configured]) {
-    if (typeof dir !== 'string' || dir === '') continue;
-    const slashed = dir.replace(/\\/g, '/');
-    const rel = posix.normalize(posix.isAbsolute(slashed) ? posix.relative(workspaceRoot.replace(/\\/g, '/'), slashed) : slashed).replace(/\/+$/, '');
-    if (rel !== '.' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel)) dirs.push(rel);
-  }
-  return [...new Set(dirs)];
+export function workspaceCacheDirs(workspaceRoot: string, cacheDirectory: unknown): string[] {
+  if (typeof cacheDirectory !== 'string' || cacheDirectory === '') return [];
+  const slashed = cacheDirectory.replace(/\\/g, '/');
+  const rel = posix.normalize(posix.isAbsolute(slashed) ? posix.relative(workspaceRoot.replace(/\\/g, '/'), slashed) : slashed).replace(/\/+$/, '');
+  return rel !== '.' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel) ? [rel] : [];
 }
