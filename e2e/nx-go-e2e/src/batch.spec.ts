@@ -2,7 +2,7 @@
 // (preferBatch), and each task keeps its own timeout, failure, log and cache entry, on every supported Nx major.
 import { spawnSync } from 'node:child_process';
 import { NX_VERSIONS } from './support/paths';
-import { Workspace } from './support/workspace';
+import { fromCache, Workspace } from './support/workspace';
 
 /** The part of static output that Nx printed for one task: from its `> nx run` header to the next header. */
 function taskSection(output: string, task: string): string {
@@ -74,5 +74,35 @@ describe.each(NX_VERSIONS)('batched builds on nx %s', (nxVersion) => {
     const again = ws.nxOk(['run-many', '-t', 'build', '--exclude=slow']);
     expect(again.tasks.get('broken:build')).toBe('local cache');
     expect(ws.exists('workers/broken/bin/broken')).toBe(true);
+  });
+});
+
+describe('batched builds in the TQServer layout (one root module, config/worker.yaml)', () => {
+  let ws: Workspace;
+  const marker = `${Math.floor(Math.random() * 1e6)}.75`;
+  beforeAll(() => {
+    ws = Workspace.tqserver();
+    // hello times out after 2 s and status fails to compile, beside the server in the same batch.
+    ws.write('workers/hello/config/worker.yaml', `${ws.read('workers/hello/config/worker.yaml')}build:\n  timeout: 2s\n  command: "sleep ${marker} & sleep ${marker}; go build -o {{.Output}} ./src"\n`);
+    ws.write('workers/status/src/broken.go', 'package main\n\nfunc broken() { nope() }\n');
+    ws.commit('slow and broken workers');
+  });
+  afterAll(() => ws.destroy());
+
+  it('runs the module\'s builds in one batch; the timeout and the failure fail only their own tasks, and the rest hit next time', () => {
+    const r = ws.nx(['run-many', '-t', 'build']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/Running 3 tasks with @tqserver\/nx-go:build/);
+    expect(taskSection(r.output, 'hello:build')).toContain('hello: build timed out after 2s');
+    expect(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout).not.toContain(`sleep ${marker}`);
+    expect(ws.exists('workers/hello/bin/hello')).toBe(false);
+    expect(taskSection(r.output, 'status:build')).toContain('undefined: nope');
+    expect(taskSection(r.output, 'server:build')).not.toMatch(/nope|timed out/);
+    expect(ws.exists('server/bin/tqserver')).toBe(true);
+
+    const again = ws.nx(['run-many', '-t', 'build']);
+    expect(fromCache(again.tasks.get('server:build'))).toBe(true);
+    expect(again.tasks.get('hello:build')).toBe('miss');
+    expect(again.tasks.get('status:build')).toBe('miss');
   });
 });

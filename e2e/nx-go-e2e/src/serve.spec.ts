@@ -1,8 +1,6 @@
 // nx serve: hot reload with real go, real HTTP on 127.0.0.1, real signals (issue 10).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT } from './support/paths';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { Workspace } from './support/workspace';
@@ -394,10 +392,7 @@ describe('nx serve in the TQServer layout (one root module, config/worker.yaml, 
   let ws: Workspace;
 
   beforeAll(() => {
-    const example = join(REPO_ROOT, 'examples', 'tqserver');
-    ws = Workspace.create({ examples: false });
-    cpSync(example, ws.root, { recursive: true, filter: (src) => !/[\\/](bin|dist|node_modules)([\\/]|$)/.test(src.slice(example.length)) });
-    ws.commit('tqserver layout');
+    ws = Workspace.tqserver();
   });
 
   afterAll(() => ws?.destroy());

@@ -5,17 +5,14 @@ import { join } from 'node:path';
 import { NX_VERSIONS, REPO_ROOT } from './support/paths';
 import { fromCache, Workspace } from './support/workspace';
 
-const EXAMPLE = join(REPO_ROOT, 'examples', 'tqserver');
-
 /** A fresh copy of the example with only nx, the packed plugin and `{ "plugins": ["@tqserver/nx-go"] }`. */
 function tqserverWorkspace(opts: { nxVersion?: string; seedWorkers?: boolean } = {}): Workspace {
-  const ws = Workspace.create({ nxVersion: opts.nxVersion, examples: false });
-  cpSync(EXAMPLE, ws.root, { recursive: true, filter: (src) => !/[\\/](bin|dist|node_modules)([\\/]|$)/.test(src.slice(EXAMPLE.length)) });
+  const ws = Workspace.tqserver({ nxVersion: opts.nxVersion });
   if (opts.seedWorkers) {
     // The seed's layout beside it: workers with their own go.mod and config.yaml, libraries as modules.
     for (const dir of ['workers/api', 'workers/auth', 'libs']) cpSync(join(REPO_ROOT, dir), ws.path(dir), { recursive: true, filter: (src) => !/[\\/](bin|dist)([\\/]|$)/.test(src.slice(REPO_ROOT.length)) });
+    ws.commit('seed-layout workers beside it');
   }
-  ws.commit('tqserver layout');
   return ws;
 }
 

@@ -98,6 +98,15 @@ export class Workspace {
     return ws;
   }
 
+  /** A fresh workspace holding a copy of examples/tqserver (TQServer's real layout), committed. */
+  static tqserver(opts: { nxVersion?: string } = {}): Workspace {
+    const ws = Workspace.create({ nxVersion: opts.nxVersion, examples: false });
+    const example = join(REPO_ROOT, 'examples', 'tqserver');
+    cpSync(example, ws.root, { recursive: true, filter: (src) => !/[\\/](bin|dist|node_modules)([\\/]|$)/.test(src.slice(example.length)) });
+    ws.commit('tqserver layout');
+    return ws;
+  }
+
   path(rel: string): string {
     return join(this.root, rel);
   }
