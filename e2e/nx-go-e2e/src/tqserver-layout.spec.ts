@@ -190,6 +190,17 @@ describe('TQServer layout: the example workspace', () => {
     });
   });
 
+  it.each([
+    ['a runtime key', replace('workers/hello/config/worker.yaml', 'max_workers: 3', 'max_workers: 4')],
+    ['build.env (go build only)', append('workers/hello/config/worker.yaml', 'build:\n  env:\n    GOAMD64: v2\n')],
+  ])('keeps hello:test a cache hit when worker.yaml changes %s (found in review: it missed)', (_n, apply) => {
+    reset();
+    ws.nxOk(['test', 'hello']);
+    apply(ws);
+    expect(fromCache(ws.nxOk(['test', 'hello']).tasks.get('hello:test'))).toBe(true);
+    reset();
+  });
+
   it('runs a build job declared in config/worker.yaml before the build, and its template is part of the hash', () => {
     reset();
     const job = (value: string) =>

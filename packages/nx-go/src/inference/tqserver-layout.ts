@@ -7,7 +7,7 @@ import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_
 import { flagFiles, makeWorker } from '../plan/build';
 import { inModuleScope, replacedModules, type DiskScope } from '../plan/disk-inputs';
 import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
-import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs } from '../plan/module-inputs';
+import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs, workerYamlTestInputs } from '../plan/module-inputs';
 import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, readSharedInputs, type GoPluginOptions, type SharedInputs } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
@@ -315,14 +315,14 @@ function layoutProjects(
     const moduleGoMod = role.moduleRoot !== undefined ? goModOf(role.moduleRoot) : null;
     const key = { role, name, base, enabled, yamlError, binary, texts, facts, serverText, serverFile, pluginPackage, digestScript, moduleProject, moduleGoMod, goModDirs, cacheDirs };
     return memo.get(key, () => {
-      const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope, extraInputs = {}): ProjectConfiguration => {
+      const finish = (targets: Record<string, TargetConfiguration>, sources: string[], disk: DiskScope, extraInputs = {}, testSources = testSourceInputs()): ProjectConfiguration => {
         let t = Object.fromEntries(Object.entries(targets).filter(([target]) => allowedByEnabled(target, enabled)));
         // TQServer's server is served as its docs start it (see planServe); other main packages are not served.
         if (role.kind === 'main' && role.server && t.serve) t.serve = { ...t.serve, options: { ...t.serve.options, server: true } };
         else if (role.kind === 'main') delete t.serve;
         if (!role.ownModule && moduleProject !== undefined) t = inModuleTargets(t, moduleProject);
         if (binary !== undefined) t = withBinary(t, binary);
-        return { ...base, namedInputs: { ...namedInputs(disk, sources), ...extraInputs }, targets: t };
+        return { ...base, namedInputs: { ...namedInputs(disk, sources, testSources), ...extraInputs }, targets: t };
       };
       const bare = scopeOf(role.root, role.moduleRoot);
       try {
@@ -334,9 +334,11 @@ function layoutProjects(
         const settings = parseBuildSettings(texts, server!);
         const facts2 = role.kind === 'main' ? { ...facts, hasSrc: role.mainDir === 'src' } : facts;
         const worker = makeWorker(name, role.root, settings, server!, facts2, binary);
-        const sources = texts.workerYaml.text !== null ? workerYamlSourceInputs(settings) : sourceInputs(settings);
+        const yaml = texts.workerYaml.text !== null;
+        const sources = yaml ? workerYamlSourceInputs(settings) : sourceInputs(settings);
+        const testSources = yaml ? workerYamlTestInputs(settings) : testSourceInputs(settings);
         const disk = scopeOf(role.root, role.moduleRoot, { settings, flagFiles: flagFiles(role.root, settings) });
-        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored, dockerfile: facts.dockerfile }), sources, disk, jobNamedInputs(worker));
+        return finish(workerTargets(worker, { ...ctx(disk), vendored: facts.vendored, dockerfile: facts.dockerfile }), sources, disk, jobNamedInputs(worker), testSources);
       } catch (e) {
         return finish(brokenWorkerTargets(role.root, message(e), ctx(bare)), sourceInputs(), bare);
       }

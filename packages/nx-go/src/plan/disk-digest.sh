@@ -30,6 +30,46 @@ while [ $# -gt 0 ]; do
   esac
   shift 2
 done
+
+# Modules a go.work `use`s are compiled like replaced ones, so their ignored files count too: the
+# go.work Go uses is GOWORK's, else the nearest one from the project root up. Inside the workspace
+# such a module joins the module roots; outside it, the listed modules (by the path as written).
+work=
+case ${GOWORK-} in
+  off) ;;
+  '')
+    d=$root
+    while :; do
+      if [ -f "$d/go.work" ]; then work=$d/go.work; break; fi
+      case $d in . | '') break ;; */*) d=${d%/*} ;; *) d=. ;; esac
+    done
+    ;;
+  *) work=$GOWORK ;;
+esac
+if [ -n "$work" ] && [ -f "$work" ]; then
+  top=$(pwd -P)
+  wdir=$(dirname -- "$work")
+  IFS=$nl
+  for u in $(sed -e 's,//.*,,' -- "$work" | awk '
+      /^[ \t]*use[ \t]*\([ \t]*$/ { block = 1; next }
+      block && /^[ \t]*\)/ { block = 0; next }
+      block { print; next }
+      /^[ \t]*use[ \t]+/ { sub(/^[ \t]*use[ \t]+/, ""); print }' | sed -e 's/^[ \t]*//' -e 's/[ \t]*$//' -e 's/^"\(.*\)"$/\1/' -e 's/^`\(.*\)`$/\1/'); do
+    case $u in /*) dir=$u ;; *) dir=$wdir/$u ;; esac
+    abs=$(cd -- "$dir" 2>/dev/null && pwd -P) || continue
+    case $abs/ in
+      "$top"/) rel=. ;;
+      "$top"/*) rel=${abs#"$top"/} ;;
+      *) outs="$outs$dir$nl"; continue ;;
+    esac
+    mods="$mods$rel$nl"
+    # A module nested in the scope is left out of it (-X) unless go.work uses it, as here.
+    keep=
+    for e in $wexcl; do [ "$e" = "$rel/**" ] || keep="$keep$e$nl"; done
+    wexcl=$keep
+  done
+  unset IFS
+fi
 IFS=$nl
 # P=the directory prefix of $1 ('' for the workspace root); a function, not $(…), since each $(…) forks.
 pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; }

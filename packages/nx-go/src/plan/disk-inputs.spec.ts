@@ -128,6 +128,32 @@ describe('diskDigestCommand', () => {
     expect(digest(clean)).toBe('\nGOWORK=\n');
   });
 
+  it.each([
+    ['a gitignored file of a module go.work uses', 'ws/libs/shared/zz_gen.go', true],
+    ['a module outside the workspace that go.work uses', 'outside/o.go', true],
+    ['a test of that outside module', 'outside/o_test.go', false],
+  ])('changes through go.work (found in review: only replaced modules counted) when %s changes', (_label, file, changes) => {
+    write('ws/go.work', 'go 1.22\n\nuse (\n\t./workers/api\n\t"./libs/shared" // the library\n)\nuse ../outside\n');
+    const s: DiskScope = { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] };
+    const before = digest(s);
+    const offBefore = digest(s, { GOWORK: 'off' });
+    write(file, 'edited\n');
+    expect(digest(s) !== before).toBe(changes);
+    // Without a workspace, go never reads them.
+    expect(digest(s, { GOWORK: 'off' })).toBe(offBefore);
+  });
+
+  it('hashes a nested module of a root scope when go.work uses it, and not otherwise', () => {
+    const root: DiskScope = { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], nestedModules: ['libs/shared'] };
+    const before = digest(root);
+    write('ws/libs/shared/zz_gen.go', 'package shared // edited\n');
+    expect(digest(root)).toBe(before);
+    write('ws/go.work', 'go 1.22\n\nuse .\nuse ./libs/shared\n');
+    const used = digest(root);
+    write('ws/libs/shared/zz_gen.go', 'package shared // edited again\n');
+    expect(digest(root)).not.toBe(used);
+  });
+
   it('leaves vendor/ out for go mod vendor, whose output it is', () => {
     const s = scope({ vendor: false });
     const before = digest(s);

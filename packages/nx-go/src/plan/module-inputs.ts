@@ -1,7 +1,7 @@
 // Pure: the file inputs of TQServer's layout, where workers, the server and shared packages are projects inside one Go module.
 import type { WorkerSettings } from '../config/settings';
 import { WORKER_YAML_FILE } from '../config/worker-yaml';
-import { sourceInputs } from './inputs';
+import { sourceInputs, testSourceInputs } from './inputs';
 
 /** Read by TQServer from disk at run time, never compiled in (an embedded file must then be listed in `sources`). */
 const RUNTIME_DIRS = ['views/**', 'public/**'];
@@ -14,6 +14,11 @@ const RUNTIME_DIRS = ['views/**', 'public/**'];
 export function workerYamlSourceInputs(settings: Pick<WorkerSettings, 'sources' | 'exclude'>): string[] {
   const extra = [WORKER_YAML_FILE, ...(settings.sources ? [] : RUNTIME_DIRS)];
   return [...sourceInputs(settings), ...extra.map((p) => `!{projectRoot}/${p}`)];
+}
+
+/** Tests of such a worker: the seed's test inputs, minus worker.yaml, which `go test` never applies. */
+export function workerYamlTestInputs(settings: Pick<WorkerSettings, 'jobs'>): string[] {
+  return [...testSourceInputs(settings), `!{projectRoot}/${WORKER_YAML_FILE}`];
 }
 
 /**

@@ -43,11 +43,22 @@ describe('runStep', () => {
     expect(result).toMatchObject({ ok: false, reason: 'timeout', message: 'api: build timed out after 200ms' });
   });
 
-  it('stops a step on timeout with SIGINT, on which go build removes its $WORK directory', async () => {
+  it('stops a step on timeout with SIGINT, as Ctrl-C would', async () => {
     const marker = join(dir, 'got-int');
     const result = await runStep({ shell: `trap 'echo int > ${marker}; exit 1' INT; trap 'echo term > ${marker}; exit 1' TERM; while :; do sleep 0.05; done` }, { cwd: dir, env: {}, timeoutMs: 300, label: 'api: build' });
     expect(result.ok).toBe(false);
     expect(existsSync(marker) ? require('node:fs').readFileSync(marker, 'utf8').trim() : 'none').toBe('int');
+  });
+
+  it.each([
+    ['a step that ends', 'exit 0', undefined],
+    ['a timed-out step (go leaves $WORK behind then: found in review)', 'while :; do sleep 0.05; done', 300],
+  ])('gives %s a GOTMPDIR of its own, and removes it with whatever go left there', async (_label, rest, timeoutMs) => {
+    const seen = join(dir, 'gotmpdir');
+    await runStep({ shell: `echo "$GOTMPDIR" > ${seen}; mkdir "$GOTMPDIR/go-build123"; echo x > "$GOTMPDIR/go-build123/a.o"; ${rest}` }, { cwd: dir, env: {}, timeoutMs, label: 'api: build' });
+    const gotmpdir = require('node:fs').readFileSync(seen, 'utf8').trim();
+    expect(gotmpdir).toMatch(/nx-go-work-/);
+    expect(existsSync(gotmpdir)).toBe(false);
   });
 
   it('clears the SIGKILL grace timer once the step has ended', async () => {

@@ -1,6 +1,9 @@
 // Runs one step as a process group: streamed output, an optional timeout that kills the whole tree, and no orphan
 // on Ctrl-C or when the executor itself dies (even by SIGKILL).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type Step = { exec: string[] } | { shell: string };
 
@@ -54,7 +57,7 @@ const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * removes the files in "$@".
  */
 export const WATCHER_SCRIPT =
-  'IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; rm -f -- "$@"';
+  'IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; rm -rf -- "$@"';
 
 export interface Watcher {
   /** Tells the watcher which process group to kill if the executor dies. */
@@ -94,11 +97,14 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
   const { execa } = await import('execa');
   const graceMs = opts.graceMs ?? 5000;
   const [file, ...args] = 'exec' in step ? step.exec : [step.shell];
+  // Go's temp $WORK directory goes into a directory of the step's own (GOTMPDIR), removed whatever the
+  // outcome: an interrupted or timed-out go build leaves $WORK behind (checked with Go 1.26).
+  const work = mkdtempSync(join(opts.env.GOTMPDIR ?? process.env.GOTMPDIR ?? tmpdir(), 'nx-go-work-'));
   // Started first, so the executor cannot die between the step's start and the watcher's.
-  const watcher = startWatcher(opts.removeOnDeath);
+  const watcher = startWatcher([...(opts.removeOnDeath ?? []), work]);
   const child = execa(file, args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...opts.env, GOTMPDIR: work },
     extendEnv: true,
     shell: 'shell' in step,
     // Its own process group, so that one signal reaches go and every compiler and linker it started.
@@ -128,7 +134,7 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        // SIGINT, not SIGTERM: go build removes its $WORK temp directory on SIGINT only.
+        // SIGINT, as Ctrl-C sends: go and the tools it runs stop as they would at a terminal.
         stop('SIGINT');
       }, opts.timeoutMs),
     );
@@ -164,6 +170,7 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     return { ok: true, stdout };
   } finally {
     for (const t of timers) clearTimeout(t);
+    rmSync(work, { recursive: true, force: true });
     watcher.release();
     for (const s of INTERRUPTS) process.off(s, onSignal);
     process.off('exit', onExit);
