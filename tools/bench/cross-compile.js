@@ -3,7 +3,7 @@
 // against the same five `go build` commands run one after another by a shell, side by side in one run.
 //
 // The per-platform argv, env and cwd are read from `nx show project <worker> --json`
-// (targets.cross-compile-<goos>-<goarch>: options, or metadata.job); the stamp templates ({{.Version}} …) get fixed strings
+// (targets.cross-compile-<goos>-<goarch>: build-prod's job with the platform's variables, lib.platformJobOf); the stamp templates ({{.Version}} …) get fixed strings
 // in the shell script, and {{.Output}} a scratch path. Cold = a fresh, empty GOCACHE for every run (so the
 // standard library is compiled for every platform); warm = a GOCACHE primed by one untimed build.
 // Nx runs with --skip-nx-cache, so every platform task builds; the Nx cache hit is shown for reference.
@@ -54,7 +54,7 @@ function main() {
     // One shell script, the five commands one after another, as a developer's build-all-platforms.sh would.
     const vars = { Version: 'bench', BuildTime: '2026-01-02T03:04:05Z', GitCommit: 'abcdef0' };
     const commands = platformTargets.map((name) => {
-      const o = lib.buildJobOf(shown.targets[name]);
+      const o = lib.platformJobOf(shown.targets, name);
       const out = path.join(rawDir, path.basename(o.output));
       const argv = o.exec.map((a) => lib.renderTemplate(a, { ...vars, Output: out, OutputDir: rawDir, SourceDir: path.join(ws, o.cwd) }));
       const envPrefix = Object.entries(o.env || {}).map(([k, v]) => `${k}=${lib.shellQuote(v)}`).join(' ');

@@ -376,6 +376,26 @@ function buildJobOf(target) {
 }
 
 /**
+ * The planned step of a platform target (cross-compile-<goos>-<goarch>): build-prod's job with the variables
+ * the target's description lists ("…: build-prod's job with GOOS=linux GOARCH=386, into <output>") and its
+ * own output; older plugin versions carried it in metadata.job or options.
+ * @param {any} targets  a project's targets, as `nx show project --json` prints them
+ * @param {string} name
+ */
+function platformJobOf(targets, name) {
+  const target = targets[name];
+  try {
+    return buildJobOf(target);
+  } catch {
+    const m = /build-prod's job with ((?:\S+=\S* ?)+), into (\S+)$/.exec((target && target.metadata && target.metadata.description) || '');
+    if (!m) throw new Error(`no build plan for ${name}: ${JSON.stringify(target)}`);
+    const prod = buildJobOf(targets['build-prod']);
+    const pins = Object.fromEntries(m[1].trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    return { ...prod, env: { ...prod.env, ...pins }, output: m[2] };
+  }
+}
+
+/**
  * Fills the plugin's build-step templates ({{.Output}}, {{.Version}}, …) the way its executor does.
  * @param {string} text @param {Record<string, string>} vars
  */
@@ -425,4 +445,5 @@ module.exports = {
   shellQuote,
   renderTemplate,
   buildJobOf,
+  platformJobOf,
 };

@@ -27,12 +27,12 @@ describe('core: build and build-prod', () => {
     // The plugin's identity, and the digest of the files Nx cannot see (gitignored or outside the workspace).
     expect(context[3].runtime).toMatch(/^echo @tqserver\/nx-go \d+\.\d+\.\d+:[0-9a-f]{16}$/);
     // The digest script ships in the installed package and is named relative to the workspace root, where Nx runs it.
-    expect(context[4].runtime).toBe('sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared -m libs/textfmt');
+    expect(context[4].runtime).toBe('exec sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared -m libs/textfmt');
     expect(ws.exists('node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe(true);
     // Go's settings: a runtime input defined once in the project and named by each target that pins the same variables.
     const goEnv = api.targets.build.inputs.find((i: unknown) => typeof i === 'string' && i.startsWith('go-env'));
     expect(goEnv).toBe('go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE');
-    expect(api.namedInputs[goEnv]).toEqual([{ runtime: 'sh node_modules/@tqserver/nx-go/src/plan/go-env.sh CGO_ENABLED -- GOROOT GOMODCACHE' }]);
+    expect(api.namedInputs[goEnv]).toEqual([{ runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/go-env.sh CGO_ENABLED -- GOROOT GOMODCACHE' }]);
     expect(ws.exists('node_modules/@tqserver/nx-go/src/plan/go-env.sh')).toBe(true);
     const shared = JSON.parse(ws.nxOk(['show', 'project', 'shared', '--json']).output);
     expect(shared.tags).toContain('go:library');

@@ -1,12 +1,13 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import type { Platform } from '../config/settings';
-import { planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
+import { SERVER_CONFIG_FILE, type Platform } from '../config/settings';
+import { forPlatform, planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
 import { dockerBuildTarget } from './docker-target';
 import {
   buildInputs,
   CONTEXT_INPUT,
+  crossInputs,
   externalInputs,
   goEnvInput,
   jobInput,
@@ -58,8 +59,7 @@ export function platformTargetName(p: Platform): string {
  * Options name only which job to run; the executor plans it again from the same settings. The job
  * itself is hashed through jobInput and shown in metadata.job (`nx show project`).
  */
-function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string, like?: { target: string; job: BuildJob }): TargetConfiguration {
-  const job = planBuild(worker, kind, { vendored: ctx.vendored });
+function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, description: string, job = planBuild(worker, kind, { vendored: ctx.vendored })): TargetConfiguration {
   const { server } = worker;
   return withBuildDeps({
     executor: EXECUTORS.build,
@@ -67,24 +67,30 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
     ...(server.parallel ? {} : { parallelism: false }),
     inputs: [...buildInputs(job), jobInput(job)],
     outputs: [`{workspaceRoot}/${job.output}`],
-    options: {
-      target: kind.target,
-      ...(kind.target === 'cross-compile' ? { platform: platformName(kind.platform) } : {}),
-      serverConfig: ctx.serverConfig,
-    },
-    metadata: { technologies, description, job: like ? jobDifference(job, like) : job },
+    options: { target: kind.target, serverConfig: ctx.serverConfig },
+    metadata: { technologies, description, job },
   }, worker);
 }
 
 /**
- * A job shown as what it changes in another target's (`nx show project` still shows all of it, in two
- * places): the platform targets differ from build-prod in their environment and output only, and
- * repeating the whole argv in each would make up half of a worker's inferred configuration.
+ * A platform target, kept small: a worker has eight of them, and at a thousand workers their size was
+ * most of what inference added to every Nx command. The job is build-prod's (forPlatform), so metadata
+ * names what differs instead of repeating it (`nx show project` shows build-prod's job beside it); the
+ * inputs are one named input when standard (crossInputs); serverConfig is left to its default.
  */
-export function jobDifference(job: BuildJob, like: { target: string; job: BuildJob }): Record<string, unknown> {
-  const changed = (Object.keys(job) as Array<keyof BuildJob>).filter((k) => JSON.stringify(job[k]) !== JSON.stringify(like.job[k]));
-  const dropped = (Object.keys(like.job) as Array<keyof BuildJob>).filter((k) => !(k in job));
-  return { like: like.target, ...Object.fromEntries(changed.map((k) => [k, job[k]])), ...Object.fromEntries(dropped.map((k) => [k, null])) };
+function platformTarget(worker: Worker, prod: BuildJob, p: Platform, ctx: InferenceContext): TargetConfiguration {
+  const job = forPlatform(prod, worker, p);
+  const { server } = worker;
+  const pinned = Object.entries(job.env).filter(([k, v]) => prod.env[k] !== v).map(([k, v]) => `${k}=${v}`);
+  return withBuildDeps({
+    executor: EXECUTORS.build,
+    cache: server.cache.enabled,
+    ...(server.parallel ? {} : { parallelism: false }),
+    inputs: [...crossInputs(job), jobInput(job)],
+    outputs: [`{workspaceRoot}/${job.output}`],
+    options: { target: 'cross-compile', platform: platformName(p), ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
+    metadata: { technologies, description: `Production build for ${platformName(p)}: build-prod's job with ${pinned.join(' ')}, into ${job.output}` },
+  }, worker);
 }
 
 /**
@@ -166,14 +172,9 @@ export function libraryTargets(root: string, ctx: ModuleContext): Record<string,
 
 export function workerTargets(worker: Worker, ctx: InferenceContext): Record<string, TargetConfiguration> {
   const matrix = platforms(worker);
-  const prod = buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped');
-  const like = { target: 'build-prod', job: prod.metadata!.job as BuildJob };
-  const perPlatform = Object.fromEntries(
-    targetPlatforms(worker).map((p) => [
-      platformTargetName(p),
-      buildTarget(worker, { target: 'cross-compile', platform: p }, ctx, `Production build for ${platformName(p)}`, like),
-    ]),
-  );
+  const prodJob = planBuild(worker, { target: 'build-prod' }, { vendored: ctx.vendored });
+  const prod = buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped', prodJob);
+  const perPlatform = Object.fromEntries(targetPlatforms(worker).map((p) => [platformTargetName(p), platformTarget(worker, prodJob, p, ctx)]));
   return {
     build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
     'build-prod': prod,

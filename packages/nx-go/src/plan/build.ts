@@ -167,6 +167,7 @@ export function kindOf(target: string, platform?: string): BuildKind {
 }
 
 export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: boolean } = {}): BuildJob {
+  if (kind.target === 'cross-compile') return forPlatform(planBuild(worker, { target: 'build-prod' }, opts), worker, kind.platform);
   const { settings } = worker;
   const mode = modeOf(kind, worker.server);
   const stamp = mode.stamp;
@@ -177,12 +178,6 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
   // only a cgo build hashes (cgoToolchainRuntime), so static builds are the default in every mode.
   const env: Record<string, string> = { CGO_ENABLED: mode.static ? '0' : '1' };
   Object.assign(env, settings.env);
-  if (kind.target === 'cross-compile') {
-    env.GOOS = kind.platform.goos;
-    env.GOARCH = kind.platform.goarch;
-    // Cross builds have no target C toolchain unless the user says so.
-    env.CGO_ENABLED = settings.crossCompile.cgo ? (settings.env.CGO_ENABLED ?? '1') : '0';
-  }
 
   // Release binaries are checked whether stamped or not; the check only asks for the version when stamped.
   const validate = kind.target === 'build' ? false : (settings.validate ?? 'auto');
@@ -209,6 +204,18 @@ export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: bo
     ...(files.length ? { files } : {}),
     ...deps,
   };
+}
+
+/**
+ * A cross-compile job is build-prod's job (same flags, stamps and validation) for another GOOS/GOARCH,
+ * written to its own file: inference derives every platform from one planned build-prod this way.
+ */
+export function forPlatform(prod: BuildJob, worker: Pick<Worker, 'name' | 'root' | 'binary' | 'settings'>, platform: Platform): BuildJob {
+  const { settings } = worker;
+  const env: Record<string, string> = { ...prod.env, GOOS: platform.goos, GOARCH: platform.goarch };
+  // Cross builds have no target C toolchain unless the user says so.
+  env.CGO_ENABLED = settings.crossCompile.cgo ? (settings.env.CGO_ENABLED ?? '1') : '0';
+  return { ...prod, env, output: outputPath(worker, { target: 'cross-compile', platform }) };
 }
 
 /** The exact command line, for `--verbose` and target descriptions. */

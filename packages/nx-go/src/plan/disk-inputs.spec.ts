@@ -241,7 +241,7 @@ describe('disk-digest.sh', () => {
   it('keeps the command short: the scope travels as arguments, not as pathspecs', () => {
     const scope: DiskScope = { root: 'workers/api', moduleRoots: ['libs/shared'], outsideModules: [], flagFiles: [] };
     expect(diskDigestCommand(scope, 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe(
-      'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared',
+      'exec sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api -m libs/shared',
     );
   });
 });

@@ -108,7 +108,16 @@ export function digestScriptPath(workspaceRoot: string, script: string = DISK_DI
 }
 
 /**
- * The runtime input's command, run by Nx at hash time from the workspace root: `sh <script> <scope>`. It
+ * How a runtime input runs one of the plugin's scripts: Nx starts each runtime input as `sh -c <command>`,
+ * and `exec` lets that shell become the script's instead of forking another (Nx runs one such command
+ * per project, and per task for the job digest, before every run).
+ */
+export function runScript(script: string, args: readonly string[]): string {
+  return ['exec', 'sh', script, ...args].map(sh).join(' ');
+}
+
+/**
+ * The runtime input's command, run by Nx at hash time from the workspace root: `exec sh <script> <scope>`. It
  * prints the names and git blob hashes of the ignored files of ignoredFileSpecs, of every Go-read file
  * of modules replaced from outside the workspace (listed relative to their directory, so the
  * checkout's location does not matter), and GOWORK's file. The scope travels as short arguments and
@@ -123,7 +132,7 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
   for (const f of scope.flagFiles) args.push('-f', f);
   if (scope.vendor === false) args.push('-V');
-  return ['sh', script, ...args].map(sh).join(' ');
+  return runScript(script, args);
 }
 
 /** The scope of a project inside an enclosing module: the module's files and its replacements count too. */

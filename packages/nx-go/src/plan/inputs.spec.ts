@@ -128,9 +128,9 @@ describe('goEnvRuntime', () => {
 
   it('is short: go-env.sh holds the list', () => {
     expect(goEnvRuntime('node_modules/@tqserver/nx-go/src/plan/go-env.sh', { GOOS: 'linux', CGO_ENABLED: '0' }, ['GOROOT'])).toEqual({
-      runtime: 'sh node_modules/@tqserver/nx-go/src/plan/go-env.sh GOOS CGO_ENABLED -- GOROOT',
+      runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/go-env.sh GOOS CGO_ENABLED -- GOROOT',
     });
-    expect(goEnvRuntime("/my plugin's/go-env.sh")).toEqual({ runtime: "sh '/my plugin'\\''s/go-env.sh'" });
+    expect(goEnvRuntime("/my plugin's/go-env.sh")).toEqual({ runtime: "exec sh '/my plugin'\\''s/go-env.sh'" });
   });
 
   it('asks go for its version first, and hashes "go-not-found" rather than failing when go is missing', () => {
@@ -206,8 +206,9 @@ describe('named runtime inputs', () => {
       'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE',
       'go-env-without-GOOS-GOARCH-CGO_ENABLED',
       'go-env-without-GOOS-GOARCH-CGO_ENABLED-with-GOROOT-GOMODCACHE',
+      'go-cross',
       'go-stamp',
-    ]);
+    ].sort());
     expect(runtimeNamedInputs('module', 'go-env.sh')).toEqual({ 'go-env': [goEnvRuntime('go-env.sh')] });
   });
 });
@@ -262,14 +263,14 @@ describe('buildInputs', () => {
       '{workspaceRoot}/go.work.sum',
       { externalDependencies: ['@tqserver/nx-go'] },
       { runtime: 'echo @tqserver/nx-go 1.0.0:abc' },
-      { runtime: 'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
+      { runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
     ]);
     // Loaded from source or through PnP: no package to name, and the identity still invalidates.
     expect(contextInputs({ pluginPackage: null, pluginIdentity: '1.0.0:abc', disk, digestScript: 'node_modules/@tqserver/nx-go/src/plan/disk-digest.sh' })).toEqual([
       ...WORKSPACE_GO_FILES,
       { externalDependencies: [] },
       pluginRuntime('1.0.0:abc'),
-      { runtime: 'sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
+      { runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/disk-digest.sh workers/api' },
     ]);
     expect(runtimes(buildInputs(job))).not.toContain(CGO_TOOLCHAIN_RUNTIME.runtime);
     expect(runtimes(buildInputs(job))).not.toContain(STAMP_COMMAND);

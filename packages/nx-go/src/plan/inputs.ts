@@ -4,7 +4,7 @@ import type { WorkerSettings } from '../config/settings';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
-import { diskDigestCommand, sh, type DiskScope } from './disk-inputs';
+import { diskDigestCommand, runScript, type DiskScope } from './disk-inputs';
 import { jobOutputGlobs } from './jobs';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
@@ -85,7 +85,7 @@ export const GO_ENV_SCRIPT = join(__dirname, 'go-env.sh');
  */
 export function goEnvRuntime(script: string, pinned: Record<string, string> = {}, extra: readonly string[] = []): InputDefinition {
   const left = BINARY_ENV_VARS.filter((v) => v in pinned);
-  return { runtime: ['sh', script, ...left, ...(extra.length ? ['--', ...extra] : [])].map(sh).join(' ') };
+  return { runtime: runScript(script, [...left, ...(extra.length ? ['--', ...extra] : [])]) };
 }
 
 /**
@@ -156,8 +156,29 @@ export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly 
   return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
 }
 
-/** The definition behind a name from goEnvInput, STAMP_INPUT or CGO_TOOLCHAIN_INPUT; undefined for any other name. */
+/**
+ * What a platform build of a worker reads, apart from its dependencies' sources and its job: the same for
+ * every platform (the job pins GOOS, GOARCH and CGO_ENABLED), so the eight platform targets name it once.
+ * A namedInputs entry cannot hold `^` inputs, so the targets add `^go-sources` themselves.
+ */
+export const CROSS_INPUT = 'go-cross';
+// A function: CONTEXT_INPUT is defined further down.
+const crossStandard = (): InputDefinition[] => [SOURCES_INPUT, CONTEXT_INPUT, goEnvName(pins('GOOS', 'GOARCH', 'CGO_ENABLED'), []), STAMP_INPUT];
+
+/**
+ * The inputs of a platform build: CROSS_INPUT when they are the standard ones (a static, trimmed, stamped
+ * build that pins no more than the plugin does), else buildInputs written out.
+ */
+export function crossInputs(job: BuildJob): InputDefinition[] {
+  const full = buildInputs(job);
+  const [sources, ...rest] = crossStandard();
+  const standard = [sources, `^${SOURCES_INPUT}`, ...rest];
+  return JSON.stringify(full) === JSON.stringify(standard) ? [CROSS_INPUT, `^${SOURCES_INPUT}`] : full;
+}
+
+/** The definition behind a name from goEnvInput, STAMP_INPUT, CGO_TOOLCHAIN_INPUT or CROSS_INPUT; undefined for any other name. */
 export function runtimeNamedInput(name: string, goEnvScript: string): InputDefinition[] | undefined {
+  if (name === CROSS_INPUT) return crossStandard();
   if (name === STAMP_INPUT) return [{ runtime: STAMP_COMMAND }];
   if (name === CGO_TOOLCHAIN_INPUT) return [CGO_TOOLCHAIN_RUNTIME];
   const standard = STANDARD_GO_ENV.find(([p, e]) => goEnvName(p, e) === name);
@@ -170,7 +191,7 @@ export function runtimeNamedInput(name: string, goEnvScript: string): InputDefin
  * settings say.
  */
 export function runtimeNamedInputs(kind: 'module' | 'build', goEnvScript: string): Record<string, InputDefinition[]> {
-  const names = kind === 'module' ? [GO_ENV_INPUT] : [...STANDARD_NAMES, STAMP_INPUT, CGO_TOOLCHAIN_INPUT];
+  const names = kind === 'module' ? [GO_ENV_INPUT] : [...STANDARD_NAMES, STAMP_INPUT, CGO_TOOLCHAIN_INPUT, CROSS_INPUT];
   return Object.fromEntries(names.map((n) => [n, runtimeNamedInput(n, goEnvScript)!]));
 }
 
