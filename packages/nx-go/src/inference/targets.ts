@@ -78,7 +78,7 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
  * names what differs instead of repeating it (`nx show project` shows build-prod's job beside it); the
  * inputs are one named input when standard (crossInputs); serverConfig is left to its default.
  */
-function platformTarget(worker: Worker, prod: BuildJob, p: Platform, ctx: InferenceContext): TargetConfiguration {
+function platformTarget(worker: Worker, prod: BuildJob, p: Platform, ctx: InferenceContext, inputs: InputDefinition[]): TargetConfiguration {
   const job = forPlatform(prod, worker, p);
   const { server } = worker;
   const pinned = Object.entries(job.env).filter(([k, v]) => prod.env[k] !== v).map(([k, v]) => `${k}=${v}`);
@@ -86,7 +86,7 @@ function platformTarget(worker: Worker, prod: BuildJob, p: Platform, ctx: Infere
     executor: EXECUTORS.build,
     cache: server.cache.enabled,
     ...(server.parallel ? {} : { parallelism: false }),
-    inputs: [...crossInputs(job), jobInput(job)],
+    inputs: [...inputs, jobInput(job)],
     outputs: [`{workspaceRoot}/${job.output}`],
     options: { target: 'cross-compile', platform: platformName(p), ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
     metadata: { technologies, description: `Production build for ${platformName(p)}: build-prod's job with ${pinned.join(' ')}, into ${job.output}` },
@@ -174,7 +174,10 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
   const matrix = platforms(worker);
   const prodJob = planBuild(worker, { target: 'build-prod' }, { vendored: ctx.vendored });
   const prod = buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped', prodJob);
-  const perPlatform = Object.fromEntries(targetPlatforms(worker).map((p) => [platformTargetName(p), platformTarget(worker, prodJob, p, ctx)]));
+  const all = targetPlatforms(worker);
+  // The same for every platform: the jobs differ only in the values of GOOS and GOARCH, and in the output.
+  const inputs = crossInputs(forPlatform(prodJob, worker, all[0]));
+  const perPlatform = Object.fromEntries(all.map((p) => [platformTargetName(p), platformTarget(worker, prodJob, p, ctx, inputs)]));
   return {
     build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
     'build-prod': prod,

@@ -191,9 +191,17 @@ export function runtimeNamedInput(name: string, goEnvScript: string): InputDefin
  * settings say.
  */
 export function runtimeNamedInputs(kind: 'module' | 'build', goEnvScript: string): Record<string, InputDefinition[]> {
-  const names = kind === 'module' ? [GO_ENV_INPUT] : [...STANDARD_NAMES, STAMP_INPUT, CGO_TOOLCHAIN_INPUT, CROSS_INPUT];
-  return Object.fromEntries(names.map((n) => [n, runtimeNamedInput(n, goEnvScript)!]));
+  const key = `${kind}\0${goEnvScript}`;
+  let set = namedInputSets.get(key);
+  if (set === undefined) {
+    const names = kind === 'module' ? [GO_ENV_INPUT] : [...STANDARD_NAMES, STAMP_INPUT, CGO_TOOLCHAIN_INPUT, CROSS_INPUT];
+    set = Object.fromEntries(names.map((n) => [n, runtimeNamedInput(n, goEnvScript)!]));
+    namedInputSets.set(key, set);
+  }
+  // Shared by every project of the run (they are only ever serialized), so built once.
+  return set;
 }
+const namedInputSets = new Map<string, Record<string, InputDefinition[]>>();
 
 /**
  * Without -trimpath a binary embeds the absolute paths of the workspace, GOROOT and the module cache,
