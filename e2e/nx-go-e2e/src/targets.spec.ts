@@ -51,6 +51,29 @@ describe('cross-compile', () => {
     expect(buildSettings(ws, ws.path('workers/api/dist/api-linux-386')).GOARCH).toBe('386');
   });
 
+  it('misses a platform task for what its one named input (go-cross) stands for, and for an imported library, and hits otherwise', () => {
+    const task = 'api:cross-compile-linux-amd64';
+    const run = () => ws.nxOk(['run', task]).tasks.get(task);
+    run();
+    // go-sources
+    ws.write('workers/api/src/main.go', `${ws.read('workers/api/src/main.go')}\n// a comment\n`);
+    expect(run()).toBe('miss');
+    // ^go-sources, in the target itself
+    ws.write('libs/textfmt/textfmt.go', `${ws.read('libs/textfmt/textfmt.go')}\n// a comment\n`);
+    expect(run()).toBe('miss');
+    // go-stamp (and .gitignore, which Nx hashes into every task)
+    ws.write('.gitignore', `${ws.read('.gitignore')}workers/*/src/zz_*.go\n`);
+    ws.commit('ignore generated files');
+    expect(run()).toBe('miss');
+    expect(fromCache(run())).toBe(true);
+    // go-context: a gitignored Go file that go build compiles, seen only by the disk digest
+    ws.write('workers/api/src/zz_extra.go', 'package main\n\nconst extra = 1\n');
+    expect(run()).toBe('miss');
+    // Nothing go build reads
+    ws.write('workers/api/NOTES.md', 'notes\n');
+    expect(fromCache(run())).toBe(true);
+  });
+
   it('honours GoReleaser-style ignore pairs (auth ignores windows/amd64)', () => {
     const auth = JSON.parse(ws.nxOk(['show', 'project', 'auth', '--json']).output);
     expect(auth.targets['cross-compile'].dependsOn).toEqual([
