@@ -45,6 +45,9 @@ const UI: Record<string, string> = {
   'workers/ui/src/webui/index.html': '<h1>v1</h1>\n',
 };
 
+/** A generated test helper of api that .gitignore hides (mock_*_test.go). */
+const IGNORED_MOCK = 'workers/api/src/mock_answer_test.go';
+
 /** A worker that vendors a local library; vendor/ is gitignored. */
 const VEND: Record<string, string> = {
   'workers/vend/go.mod':
@@ -87,6 +90,8 @@ const MISSES: Change[] = [
   { name: 'an assembly header', project: 'native', apply: replace('workers/native/src/asm/consts.h', '$0', '$1') },
   { name: 'a .syso object', project: 'native', apply: (ws) => makeSyso(ws, 8) },
   { name: 'GOFLAGS in the environment, for test', project: 'api', target: 'test', apply: () => undefined, env: { GOFLAGS: '-tags=extra' } },
+  // A generated mock that .gitignore hides: go test compiles it, so only the tests' disk digest can see it.
+  { name: 'a gitignored generated _test.go file, for test', project: 'api', target: 'test', apply: edit(IGNORED_MOCK, 'mockAnswer = 1', 'mockAnswer = 2') },
   // Build jobs: distbuild's ID, a job's hash holds its deps' IDs (workers/gen: version <- gen <- build).
   { name: "a dependency job's input file, for the job that depends on it", project: 'gen', target: 'job-gen', apply: append('workers/gen/version.txt', 'more\n') },
   { name: "a dependency job's command, for the job that depends on it", project: 'gen', target: 'job-gen', apply: replace('workers/gen/config.yaml', GEN_VERSION, 'v9') },
@@ -109,6 +114,7 @@ const HITS: Change[] = [
   { name: 'a library test file', project: 'api', apply: append('libs/shared/shared_test.go', '\n// more\n') },
   { name: 'CGO_ENABLED in the environment (the plan pins cgo)', project: 'auth', apply: () => undefined, env: { CGO_ENABLED: '0' } },
   { name: 'a gitignored log file in the worker', project: 'ui', apply: (ws) => ws.write('workers/ui/src/server.log', 'noise\n') },
+  { name: 'a gitignored generated _test.go file, for build', project: 'api', apply: edit(IGNORED_MOCK, 'mockAnswer = 1', 'mockAnswer = 2') },
   { name: "the dependent job's own input, for the job it depends on", project: 'gen', target: 'job-version', apply: append('workers/gen/tools/gen/main.go', '\n// edited\n') },
   // .jobs/ and generated files are visible to git here: only the plugin's exclusions keep them out of the hash.
   { name: "a stray file in a job's .jobs/ output directory", project: 'gen', apply: (ws) => ws.write('workers/gen/.jobs/version/stray.txt', 'x') },
@@ -133,8 +139,9 @@ describe('hash soundness', () => {
     makeSyso(ws, 7);
     // bin/ stays visible to git, so that only the plugin's own exclusion keeps binaries out of the hash.
     // (Nx hashes .gitignore into every task, so the ignore rules cannot change within the matrix.)
-    ws.write('.gitignore', 'node_modules\n.nx\ndist/\n/go.work\n/go.work.sum\nvendor/\nwebui/\n*.log\n');
+    ws.write('.gitignore', 'node_modules\n.nx\ndist/\n/go.work\n/go.work.sum\nvendor/\nwebui/\n*.log\nmock_*_test.go\n');
     ws.commit('native, ui, vend and gen workers');
+    ws.write(IGNORED_MOCK, 'package main\n\nconst mockAnswer = 1\n');
     // The go.work GOWORK names lives outside the workspace, where Nx sees nothing.
     gowork = join(mkdtempSync(join(tmpdir(), 'nx-go-gowork-')), 'go.work');
     writeFileSync(gowork, `go 1.22\n\nuse (\n\t${ws.path('workers/api')}\n\t${ws.path('libs/shared')}\n\t${ws.path('libs/textfmt')}\n)\n`);
@@ -150,7 +157,7 @@ describe('hash soundness', () => {
   /** Puts the tree back exactly as committed, keeping the gitignored files the baseline made. */
   function reset(): void {
     ws.git('reset', '-q', '--hard', baseline);
-    ws.git('clean', '-qfdx', '-e', 'node_modules', '-e', '.nx', '-e', 'bin', '-e', 'vendor', '-e', 'webui');
+    ws.git('clean', '-qfdx', '-e', 'node_modules', '-e', '.nx', '-e', 'bin', '-e', 'vendor', '-e', 'webui', '-e', 'mock_*_test.go');
     ws.remove('workers/api/bin/stray');
   }
 

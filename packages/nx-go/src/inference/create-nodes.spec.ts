@@ -139,6 +139,7 @@ describe('a workspace with workers and a library', () => {
       'go-env-without-GOOS-GOARCH-CGO_ENABLED-with-GOROOT-GOMODCACHE',
       'go-sources',
       'go-stamp',
+      'go-test-context',
       'go-test-sources',
     ]);
     // Every input a target names is defined in the project (Nx would fail the task graph otherwise).

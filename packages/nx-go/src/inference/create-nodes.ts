@@ -6,7 +6,7 @@ import { Minimatch } from 'minimatch';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE, WORKER_CONFIG_FILE, type ServerSettings } from '../config/settings';
 import { flagFiles, makeWorker } from '../plan/build';
 import { digestScriptPath, replacedModules, workspaceCacheDirs, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, type SourceSettings } from '../plan/inputs';
+import { contextNamedInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs, GO_ENV_SCRIPT, type SourceSettings } from '../plan/inputs';
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, withRuntimeNamedInputs, workerTargets } from './targets';
 import { jobNamedInputs } from './job-targets';
@@ -151,7 +151,7 @@ export async function createGoNodes(
       const namedInputs = (disk: DiskScope) => ({
         [SOURCES_INPUT]: sourceInputs(disk.settings),
         [TEST_SOURCES_INPUT]: testSourceInputs(disk.settings),
-        [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
+        ...contextNamedInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
       });
       if (!isWorker) {
         const disk = scope();

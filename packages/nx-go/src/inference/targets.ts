@@ -14,6 +14,7 @@ import {
   pluginRuntime,
   runtimeNamedInputs,
   SOURCES_INPUT,
+  TEST_CONTEXT_INPUT,
   TEST_SOURCES_INPUT,
   WORKSPACE_GO_FILES,
   type InputDefinition,
@@ -126,7 +127,8 @@ export function withRuntimeNamedInputs<P extends Pick<ProjectConfiguration, 'tar
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */
 export function moduleTargets(root: string, ctx: ModuleContext): Record<string, TargetConfiguration> {
-  const goInputs = [CONTEXT_INPUT, goEnvInput()];
+  // go test and go vet read _test.go files (and tests read testdata/): their digest counts gitignored ones.
+  const goInputs = [TEST_CONTEXT_INPUT, goEnvInput()];
   const options = { serverConfig: ctx.serverConfig };
   return {
     test: {

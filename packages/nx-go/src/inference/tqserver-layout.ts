@@ -6,7 +6,7 @@ import { readWorkerFacts, SERVER_CONFIG_FILE } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
 import { flagFiles, makeWorker } from '../plan/build';
 import { inModuleScope, replacedModules, type DiskScope } from '../plan/disk-inputs';
-import { CONTEXT_INPUT, contextInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
+import { contextNamedInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, testSourceInputs } from '../plan/inputs';
 import { moduleSourceInputs, moduleTestInputs, workerYamlSourceInputs, workerYamlTestInputs } from '../plan/module-inputs';
 import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, readSharedInputs, type GoPluginOptions, type SharedInputs } from './create-nodes';
 import { codeFingerprint, InferenceMemo } from './memo';
@@ -285,7 +285,7 @@ function layoutProjects(
   const namedInputs = (disk: DiskScope, sources: string[], testSources = testSourceInputs()) => ({
     [SOURCES_INPUT]: sources,
     [TEST_SOURCES_INPUT]: testSources,
-    [CONTEXT_INPUT]: contextInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
+    ...contextNamedInputs({ pluginPackage, pluginIdentity, disk, digestScript }),
   });
   /** What a project's Go commands read beyond what Nx sees: its enclosing module counts, gitignored or not. */
   // Every directory with a go.mod: a module nested inside another is never read by the outer one's builds.

@@ -2,8 +2,9 @@
 # Nx cannot see (see disk-inputs.ts, which builds the command line, and the README's "Files git does not track").
 # Usage: sh disk-digest.sh <root> [-m <module root>]... [-o <outside module>]... [-s <source glob>]...
 #                               [-x <exclude glob under root>]... [-X <exclude glob from the workspace root>]...
-#                               [-f <flag file>]... [-V]
-# -V: vendor/ is an output (go mod vendor), not an input. NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
+#                               [-f <flag file>]... [-V] [-T]
+# -V: vendor/ is an output (go mod vendor), not an input. -T: for go test and go vet, _test.go files and
+# testdata/ count too. NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
 # The pathspecs must stay those of ignoredFileSpecs() in disk-inputs.ts; disk-inputs.spec.ts compares the two.
 set -f
 root=$1
@@ -17,6 +18,7 @@ excl=
 wexcl=
 files=
 vendor=glob
+tests=no
 while [ $# -gt 0 ]; do
   case $1 in
     -m) mods="$mods$2$nl" ;;
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
     -X) wexcl="$wexcl$2$nl" ;;
     -f) files="$files$2$nl" ;;
     -V) vendor=exclude,glob; shift; continue ;;
+    -T) tests=yes; shift; continue ;;
     *) echo "disk-digest.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -85,6 +88,7 @@ for r in $root $mods; do
 done
 for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${P}vendor/**"; done
 for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
+[ $tests = no ] || set -- "$@" ":(glob)$proot**/testdata/**"
 for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
 set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'
 dir=$root
@@ -93,10 +97,12 @@ while [ "$dir" != . ] && [ -n "$dir" ]; do
   case $dir in */*) dir=${dir%/*} ;; *) dir=. ;; esac
 done
 for f in $files; do set -- "$@" ":(literal)$f"; done
-testdata=no
+testdata=$tests
 for s in $srcs; do case /$s/ in */testdata/*) testdata=yes ;; esac; done
 excludes() {
-  set -- ":(exclude,glob)${proot}bin/**" ":(exclude,glob)${proot}dist/**" ":(exclude,glob)${proot}.jobs/**" ':(exclude,glob)**/*_test.go' ':(exclude,glob)**/node_modules/**' ':(exclude,glob)**/.nx/**'
+  set -- ":(exclude,glob)${proot}bin/**" ":(exclude,glob)${proot}dist/**" ":(exclude,glob)${proot}.jobs/**"
+  [ $tests = yes ] || set -- "$@" ':(exclude,glob)**/*_test.go'
+  set -- "$@" ':(exclude,glob)**/node_modules/**' ':(exclude,glob)**/.nx/**'
   [ $testdata = yes ] || set -- "$@" ':(exclude,glob)**/testdata/**'
   for e in $excl; do set -- "$@" ":(exclude,glob)$proot$e"; done
   for e in $wexcl; do set -- "$@" ":(exclude,glob)$e"; done

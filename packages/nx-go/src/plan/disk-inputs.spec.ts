@@ -69,6 +69,20 @@ describe('diskDigestCommand', () => {
     ]);
   });
 
+  it('counts gitignored _test.go files and testdata/ for go test and go vet (-T), and only then', () => {
+    write('ws/.gitignore', 'go.work\nvendor/\nzz_gen.go\nwebui/\n*.log\nbin/\nmock_*_test.go\nfixtures/\n');
+    write('ws/workers/api/src/mock_store_test.go', 'package main\n');
+    write('ws/workers/api/src/testdata/fixtures/big.json', '{}\n');
+    write('ws/libs/shared/mock_x_test.go', 'package shared\n');
+    const names = (t: boolean) => digest(scope({ tests: t })).split('\n').filter((l) => /_test\.go$|\.json$/.test(l));
+    // A replaced library's tests are not run, but a gitignored one still counts: an over-approximation, never a stale hit.
+    expect(names(true)).toEqual(['libs/shared/mock_x_test.go', 'workers/api/src/mock_store_test.go', 'workers/api/src/testdata/fixtures/big.json']);
+    expect(names(false)).toEqual([]);
+    const before = digest(scope({ tests: true }));
+    write('ws/workers/api/src/testdata/fixtures/big.json', '{"changed": true}\n');
+    expect(digest(scope({ tests: true }))).not.toBe(before);
+  });
+
   it.each([
     ['a gitignored generated Go file', 'ws/workers/api/src/zz_gen.go', true],
     ['a gitignored generated file of a replaced library', 'ws/libs/shared/zz_gen.go', true],
@@ -218,6 +232,8 @@ describe('disk-digest.sh', () => {
       },
     ],
     ['go mod vendor, whose output vendor/ is', { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [], vendor: false }],
+    ['go test and go vet of a worker', { root: 'workers/api', moduleRoots: ['libs/shared'], outsideModules: [], flagFiles: [], tests: true }],
+    ['go test and go vet of the root module', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], tests: true }],
     ['the module root, with nested modules and a cache directory', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], nestedModules: ['workers/api'], cacheDirs: ['.cache/build'] }],
     [
       'a worker with build jobs',

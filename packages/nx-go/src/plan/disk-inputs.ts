@@ -29,6 +29,8 @@ export interface DiskScope {
   nestedModules?: string[];
   /** Nx's cache directories inside the workspace: they hold copies of outputs, generated Go files among them. */
   cacheDirs?: string[];
+  /** For go test and go vet: `_test.go` files and `testdata/` count too (a gitignored generated test or fixture). */
+  tests?: boolean;
 }
 
 /** Go's own source kinds, as git pathspec globs (git has no braces). Keep in step with GO_READ_PATTERNS and disk-digest.sh. */
@@ -72,15 +74,16 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
   for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${prefix(r)}vendor/**`);
   for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${prefix(scope.root)}${s}`);
+  if (scope.tests) specs.push(`:(glob)${prefix(scope.root)}**/testdata/**`);
   for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
   for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
   // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
-  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
+  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, ...(scope.tests ? [] : ['**/*_test.go']), '**/node_modules/**', '**/.nx/**'];
   for (const dir of scope.cacheDirs ?? []) excluded.push(`${dir}/**`);
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
-  if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
+  if (!scope.tests && !explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
   for (const dir of scope.nestedModules ?? []) excluded.push(`${dir}/**`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
@@ -132,6 +135,7 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
   for (const f of scope.flagFiles) args.push('-f', f);
   if (scope.vendor === false) args.push('-V');
+  if (scope.tests) args.push('-T');
   return runScript(script, args);
 }
 

@@ -220,6 +220,8 @@ export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
  * between processes and cached on every graph computation.
  */
 export const CONTEXT_INPUT = 'go-context';
+/** The same for go test and go vet, whose digest also counts gitignored `_test.go` files and testdata/. */
+export const TEST_CONTEXT_INPUT = 'go-test-context';
 
 /** What every Go command of a project reads beyond its sources, git-visible or not (see disk-inputs). */
 export interface ProjectContext {
@@ -232,6 +234,11 @@ export interface ProjectContext {
 
 export function contextInputs(ctx: ProjectContext): InputDefinition[] {
   return [...WORKSPACE_GO_FILES, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity), { runtime: diskDigestCommand(ctx.disk, ctx.digestScript) }];
+}
+
+/** A project's go-context and go-test-context named inputs. */
+export function contextNamedInputs(ctx: ProjectContext): Record<string, InputDefinition[]> {
+  return { [CONTEXT_INPUT]: contextInputs(ctx), [TEST_CONTEXT_INPUT]: contextInputs({ ...ctx, disk: { ...ctx.disk, tests: true } }) };
 }
 
 export function buildInputs(job: BuildJob): InputDefinition[] {
