@@ -74,8 +74,8 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
 }
 
 /**
- * A platform target, kept small: a worker has eight of them, and at a thousand workers their size was
- * most of what inference added to every Nx command. The job is build-prod's (forPlatform), so metadata
+ * A platform target, kept small: a worker has eight of them, and Nx copies, merges and caches every
+ * property of every target on each graph computation. The job is build-prod's (forPlatform), so metadata
  * names what differs instead of repeating it (`nx show project` shows build-prod's job beside it); the
  * inputs are one named input when standard (crossInputs); serverConfig is left to its default.
  */
