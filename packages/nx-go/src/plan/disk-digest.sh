@@ -3,8 +3,8 @@
 # Usage: sh disk-digest.sh <root> [-m <module root>]... [-o <outside module>]... [-s <source glob>]...
 #                               [-x <exclude glob under root>]... [-X <exclude glob from the workspace root>]...
 #                               [-f <flag file>]... [-V] [-T]
-# -V: vendor/ is an output (go mod vendor), not an input. -T: for go test and go vet, _test.go files and
-# testdata/ count too. NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
+# -V: vendor/ is an output (go mod vendor), not an input. -T: only what go test and go vet read beyond a
+# build: the project's own _test.go files and testdata/ (the -x globs are then the build jobs' outputs only). NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
 # The pathspecs must stay those of ignoredFileSpecs() in disk-inputs.ts; disk-inputs.spec.ts compares the two.
 set -f
 root=$1
@@ -80,23 +80,28 @@ pfx "$root"
 proot=$P
 
 set --
-for r in $root $mods; do
-  pfx "$r"
-  for g in '*.go' '*.[chmsSfF]' '*.[ch][ch]' '*.[ch]pp' '*.[ch]xx' '*.sx' '*.for' '*.f90' '*.swig' '*.swigcxx' '*.syso' 'default.pgo'; do
-    set -- "$@" ":(glob)$P**/$g"
+if [ $tests = yes ]; then
+  # What go test and go vet read beyond a build: the project's own tests and testdata/ (the module's
+  # other files are in the build digest, which go-test-context holds too).
+  set -- ":(glob)$proot**/*_test.go" ":(glob)$proot**/testdata/**"
+else
+  for r in $root $mods; do
+    pfx "$r"
+    for g in '*.go' '*.[chmsSfF]' '*.[ch][ch]' '*.[ch]pp' '*.[ch]xx' '*.sx' '*.for' '*.f90' '*.swig' '*.swigcxx' '*.syso' 'default.pgo'; do
+      set -- "$@" ":(glob)$P**/$g"
+    done
   done
-done
-for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${P}vendor/**"; done
-for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
-[ $tests = no ] || set -- "$@" ":(glob)$proot**/testdata/**"
-for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
-set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'
-dir=$root
-while [ "$dir" != . ] && [ -n "$dir" ]; do
-  set -- "$@" ":(literal)$dir/go.work" ":(literal)$dir/go.work.sum"
-  case $dir in */*) dir=${dir%/*} ;; *) dir=. ;; esac
-done
-for f in $files; do set -- "$@" ":(literal)$f"; done
+  for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${P}vendor/**"; done
+  for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
+  for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
+  set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'
+  dir=$root
+  while [ "$dir" != . ] && [ -n "$dir" ]; do
+    set -- "$@" ":(literal)$dir/go.work" ":(literal)$dir/go.work.sum"
+    case $dir in */*) dir=${dir%/*} ;; *) dir=. ;; esac
+  done
+  for f in $files; do set -- "$@" ":(literal)$f"; done
+fi
 testdata=$tests
 for s in $srcs; do case /$s/ in */testdata/*) testdata=yes ;; esac; done
 excludes() {
@@ -150,6 +155,7 @@ if [ -n "$f" ] && [ "$f" != nx-go:not-a-git-work-tree ]; then
   f=$(git ls-files --others --ignored --exclude-standard -- "$@" 2>/dev/null) || f=nx-go:not-a-git-work-tree
 fi
 case $f in nx-go:not-a-git-work-tree) echo "$f" ;; '') echo ;; *) printf '%s\n' "$f" | h ;; esac
+[ $tests = no ] || exit 0
 IFS=$nl
 for d in $outs; do
   echo "module $d"

@@ -69,18 +69,25 @@ describe('diskDigestCommand', () => {
     ]);
   });
 
-  it('counts gitignored _test.go files and testdata/ for go test and go vet (-T), and only then', () => {
+  it("lists, for go test and go vet (-T), the project's own gitignored _test.go files and testdata/, and builds never do", () => {
     write('ws/.gitignore', 'go.work\nvendor/\nzz_gen.go\nwebui/\n*.log\nbin/\nmock_*_test.go\nfixtures/\n');
     write('ws/workers/api/src/mock_store_test.go', 'package main\n');
     write('ws/workers/api/src/testdata/fixtures/big.json', '{}\n');
+    // A replaced library's tests are not run by the worker's go test: no needless miss when they change.
     write('ws/libs/shared/mock_x_test.go', 'package shared\n');
-    const names = (t: boolean) => digest(scope({ tests: t })).split('\n').filter((l) => /_test\.go$|\.json$/.test(l));
-    // A replaced library's tests are not run, but a gitignored one still counts: an over-approximation, never a stale hit.
-    expect(names(true)).toEqual(['libs/shared/mock_x_test.go', 'workers/api/src/mock_store_test.go', 'workers/api/src/testdata/fixtures/big.json']);
+    // exclude keeps files out of the binary, not out of go test ./...
+    write('ws/workers/api/src/tools/mock_t_test.go', 'package tools\n');
+    const settings = { sources: undefined, exclude: ['src/tools/**'] };
+    const names = (tests: boolean) => digest(scope({ tests, settings })).split('\n').filter((l) => /_test\.go$|\.json$/.test(l));
+    expect(names(true)).toEqual(['workers/api/src/mock_store_test.go', 'workers/api/src/testdata/fixtures/big.json', 'workers/api/src/tools/mock_t_test.go']);
     expect(names(false)).toEqual([]);
-    const before = digest(scope({ tests: true }));
+    // TQServer's layout: a package's scope is the whole module (-m .), yet only its own tests count.
+    const inModule = digest({ root: 'workers/api', moduleRoots: ['.'], outsideModules: [], flagFiles: [], tests: true });
+    expect(inModule).toContain('workers/api/src/mock_store_test.go');
+    expect(inModule).not.toContain('libs/shared/mock_x_test.go');
+    const before = digest(scope({ tests: true, settings }));
     write('ws/workers/api/src/testdata/fixtures/big.json', '{"changed": true}\n');
-    expect(digest(scope({ tests: true }))).not.toBe(before);
+    expect(digest(scope({ tests: true, settings }))).not.toBe(before);
   });
 
   it.each([
@@ -232,7 +239,18 @@ describe('disk-digest.sh', () => {
       },
     ],
     ['go mod vendor, whose output vendor/ is', { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [], vendor: false }],
-    ['go test and go vet of a worker', { root: 'workers/api', moduleRoots: ['libs/shared'], outsideModules: [], flagFiles: [], tests: true }],
+    [
+      'go test and go vet of a worker with excludes and build jobs',
+      {
+        root: 'workers/api',
+        moduleRoots: ['libs/shared'],
+        outsideModules: [],
+        flagFiles: [],
+        tests: true,
+        cacheDirs: ['.cache/build'],
+        settings: { sources: ['src/**'], exclude: ['src/tools/**'], jobs: { routes: { inputs: [], deps: [], cmds: [], outputs: ['src/zz_routes.go'] } } } as unknown as DiskScope['settings'],
+      },
+    ],
     ['go test and go vet of the root module', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], tests: true }],
     ['the module root, with nested modules and a cache directory', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], nestedModules: ['workers/api'], cacheDirs: ['.cache/build'] }],
     [

@@ -29,7 +29,11 @@ export interface DiskScope {
   nestedModules?: string[];
   /** Nx's cache directories inside the workspace: they hold copies of outputs, generated Go files among them. */
   cacheDirs?: string[];
-  /** For go test and go vet: `_test.go` files and `testdata/` count too (a gitignored generated test or fixture). */
+  /**
+   * For go test and go vet: only what they read beyond a build, the project's own `_test.go` files and
+   * `testdata/` (a gitignored generated mock or fixture). Not narrowed by the worker's `exclude`, which
+   * keeps files out of the binary, not out of `go test ./...`.
+   */
   tests?: boolean;
 }
 
@@ -67,6 +71,7 @@ function ancestors(root: string): string[] {
  * coverage file in a worker never costs a rebuild.
  */
 export function ignoredFileSpecs(scope: DiskScope): string[] {
+  if (scope.tests) return ignoredTestSpecs(scope);
   const specs: string[] = [];
   for (const r of [scope.root, ...scope.moduleRoots]) {
     for (const p of GIT_GO_READ) specs.push(`:(glob)${prefix(r)}**/${p}`);
@@ -74,20 +79,28 @@ export function ignoredFileSpecs(scope: DiskScope): string[] {
   // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
   for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${prefix(r)}vendor/**`);
   for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${prefix(scope.root)}${s}`);
-  if (scope.tests) specs.push(`:(glob)${prefix(scope.root)}**/testdata/**`);
   for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
   for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
   // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
-  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, ...(scope.tests ? [] : ['**/*_test.go']), '**/node_modules/**', '**/.nx/**'];
+  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
   for (const dir of scope.cacheDirs ?? []) excluded.push(`${dir}/**`);
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
-  if (!scope.tests && !explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
+  if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
   for (const dir of scope.nestedModules ?? []) excluded.push(`${dir}/**`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
   return [...new Set(specs)];
+}
+
+/** The pathspecs of a tests scope (DiskScope.tests): the project's tests and testdata/, minus outputs and other modules. */
+function ignoredTestSpecs(scope: DiskScope): string[] {
+  const root = prefix(scope.root);
+  const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, '**/node_modules/**', '**/.nx/**'];
+  for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${root}${o}`);
+  for (const dir of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) excluded.push(`${dir}/**`);
+  return [...new Set([`:(glob)${root}**/*_test.go`, `:(glob)${root}**/testdata/**`, ...excluded.map((e) => `:(exclude,glob)${e}`)])];
 }
 
 /** One shell word: as is when safe, single-quoted otherwise. */
@@ -127,6 +140,12 @@ export function runScript(script: string, args: readonly string[]): string {
  * the script builds the pathspecs, so the ~3 KB of pathspecs are not in every project's configuration.
  */
 export function diskDigestCommand(scope: DiskScope, script: string): string {
+  if (scope.tests) {
+    const args = [scope.root];
+    for (const x of jobOutputGlobs(scope.settings)) args.push('-x', x);
+    for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
+    return runScript(script, [...args, '-T']);
+  }
   const args = [scope.root];
   for (const m of scope.moduleRoots) args.push('-m', m);
   for (const o of scope.outsideModules) args.push('-o', o);
@@ -135,7 +154,6 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
   for (const f of scope.flagFiles) args.push('-f', f);
   if (scope.vendor === false) args.push('-V');
-  if (scope.tests) args.push('-T');
   return runScript(script, args);
 }
 

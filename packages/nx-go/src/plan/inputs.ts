@@ -220,7 +220,7 @@ export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
  * between processes and cached on every graph computation.
  */
 export const CONTEXT_INPUT = 'go-context';
-/** The same for go test and go vet, whose digest also counts gitignored `_test.go` files and testdata/. */
+/** The same for go test and go vet, plus the digest of the project's gitignored `_test.go` files and testdata/. */
 export const TEST_CONTEXT_INPUT = 'go-test-context';
 
 /** What every Go command of a project reads beyond its sources, git-visible or not (see disk-inputs). */
@@ -236,9 +236,13 @@ export function contextInputs(ctx: ProjectContext): InputDefinition[] {
   return [...WORKSPACE_GO_FILES, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity), { runtime: diskDigestCommand(ctx.disk, ctx.digestScript) }];
 }
 
-/** A project's go-context and go-test-context named inputs. */
+/**
+ * A project's go-context and go-test-context named inputs: the second adds the digest of what go test and
+ * go vet read beyond a build (the project's gitignored tests and testdata/) to the first.
+ */
 export function contextNamedInputs(ctx: ProjectContext): Record<string, InputDefinition[]> {
-  return { [CONTEXT_INPUT]: contextInputs(ctx), [TEST_CONTEXT_INPUT]: contextInputs({ ...ctx, disk: { ...ctx.disk, tests: true } }) };
+  const context = contextInputs(ctx);
+  return { [CONTEXT_INPUT]: context, [TEST_CONTEXT_INPUT]: [...context, { runtime: diskDigestCommand({ ...ctx.disk, tests: true }, ctx.digestScript) }] };
 }
 
 export function buildInputs(job: BuildJob): InputDefinition[] {
