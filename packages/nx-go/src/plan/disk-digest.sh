@@ -34,6 +34,9 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
+# E=$1 with git's glob characters escaped; only a name that has one pays for sed.
+gesc() { case $1 in *[][*?\\]*) E=$(printf '%s' "$1" | sed 's/[][*?\\]/\\&/g') ;; *) E=$1 ;; esac; }
+
 # Modules a go.work `use`s are compiled like replaced ones, so their ignored files count too: the
 # go.work Go uses is GOWORK's, else the nearest one from the project root up. Inside the workspace
 # such a module joins the module roots; outside it, the listed modules (by the path as written).
@@ -68,16 +71,18 @@ if [ -n "$work" ] && [ -f "$work" ]; then
     mods="$mods$rel$nl"
     # A module nested in the scope is left out of it (-X) unless go.work uses it, as here.
     keep=
-    for e in $wexcl; do [ "$e" = "$rel/**" ] || keep="$keep$e$nl"; done
+    gesc "$rel"
+    for e in $wexcl; do [ "$e" = "$E/**" ] || keep="$keep$e$nl"; done
     wexcl=$keep
   done
   unset IFS
 fi
 IFS=$nl
-# P=the directory prefix of $1 ('' for the workspace root); a function, not $(…), since each $(…) forks.
-pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; }
+# P=the directory prefix of $1 ('' for the workspace root), for literal pathspecs; G=the same with git's
+# glob characters escaped (gesc), for glob pathspecs. A function, not $(…), since each $(…) forks.
+pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; gesc "$P"; G=$E; }
 pfx "$root"
-proot=$P
+proot=$G
 
 set --
 if [ $tests = yes ]; then
@@ -88,10 +93,10 @@ else
   for r in $root $mods; do
     pfx "$r"
     for g in '*.go' '*.[chmsSfF]' '*.[ch][ch]' '*.[ch]pp' '*.[ch]xx' '*.sx' '*.for' '*.f90' '*.swig' '*.swigcxx' '*.syso' 'default.pgo'; do
-      set -- "$@" ":(glob)$P**/$g"
+      set -- "$@" ":(glob)$G**/$g"
     done
   done
-  for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${P}vendor/**"; done
+  for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${G}vendor/**"; done
   for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
   for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
   set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'

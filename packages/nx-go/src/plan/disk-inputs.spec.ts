@@ -90,6 +90,19 @@ describe('diskDigestCommand', () => {
     expect(digest(scope({ tests: true, settings }))).not.toBe(before);
   });
 
+  it('sees ignored files of a project, library or nested module whose directory names hold glob characters', () => {
+    write('ws/workers/r[s]*/src/zz_gen.go', 'package main\n');
+    write('ws/workers/r[s]*/src/mock_a_test.go', 'package main\n');
+    write('ws/.gitignore', 'go.work\nvendor/\nzz_gen.go\nwebui/\n*.log\nbin/\nmock_*_test.go\n');
+    write('ws/libs/l?b/zz_gen.go', 'package lib\n');
+    write('ws/workers/r[s]*/nested/zz_gen.go', 'package nested\n');
+    const odd: DiskScope = { root: 'workers/r[s]*', moduleRoots: ['libs/l?b'], outsideModules: [], flagFiles: [], nestedModules: ['workers/r[s]*/nested'] };
+    expect(digest(odd)).toContain('workers/r[s]*/src/zz_gen.go');
+    expect(digest(odd)).toContain('libs/l?b/zz_gen.go');
+    expect(digest(odd)).not.toContain('nested/zz_gen.go');
+    expect(digest({ ...odd, tests: true })).toContain('workers/r[s]*/src/mock_a_test.go');
+  });
+
   it.each([
     ['a gitignored generated Go file', 'ws/workers/api/src/zz_gen.go', true],
     ['a gitignored generated file of a replaced library', 'ws/libs/shared/zz_gen.go', true],
@@ -252,6 +265,8 @@ describe('disk-digest.sh', () => {
       },
     ],
     ['go test and go vet of the root module', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], tests: true }],
+    ['a worker and a library whose names hold glob characters, with a nested module', { root: 'workers/r[s]*', moduleRoots: ['libs/l?b'], outsideModules: [], flagFiles: ['workers/r[s]*/default.pgo'], nestedModules: ['workers/r[s]*/nested'], settings: { sources: ['src/**'], exclude: ['gen/**'] } }],
+    ['go test and go vet of a worker whose name holds glob characters', { root: 'workers/r[s]*', moduleRoots: [], outsideModules: [], flagFiles: [], tests: true, nestedModules: ['workers/r[s]*/nested'] }],
     ['the module root, with nested modules and a cache directory', { root: '.', moduleRoots: [], outsideModules: [], flagFiles: [], nestedModules: ['workers/api'], cacheDirs: ['.cache/build'] }],
     [
       'a worker with build jobs',

@@ -41,6 +41,10 @@ export interface DiskScope {
 const GIT_GO_READ = ['*.go', '*.[chmsSfF]', '*.[ch][ch]', '*.[ch]pp', '*.[ch]xx', '*.sx', '*.for', '*.f90', '*.swig', '*.swigcxx', '*.syso', 'default.pgo'];
 
 const prefix = (root: string) => (root === '.' || root === '' ? '' : `${root}/`);
+/** A path inside a glob pathspec: git's glob characters escaped (as disk-digest.sh's gesc does). */
+const globSafe = (path: string) => path.replace(/[[\]*?\\]/g, '\\$&');
+/** The directory prefix of `root` for glob pathspecs. */
+const globPrefix = (root: string) => globSafe(prefix(root));
 
 /** Local `replace` directories of a go.mod, split into those inside the workspace and those outside. */
 export function replacedModules(root: string, goModText: string): Pick<DiskScope, 'moduleRoots' | 'outsideModules'> {
@@ -73,33 +77,34 @@ function ancestors(root: string): string[] {
 export function ignoredFileSpecs(scope: DiskScope): string[] {
   if (scope.tests) return ignoredTestSpecs(scope);
   const specs: string[] = [];
+  const root = globPrefix(scope.root);
   for (const r of [scope.root, ...scope.moduleRoots]) {
-    for (const p of GIT_GO_READ) specs.push(`:(glob)${prefix(r)}**/${p}`);
+    for (const p of GIT_GO_READ) specs.push(`:(glob)${globPrefix(r)}**/${p}`);
   }
   // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
-  for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${prefix(r)}vendor/**`);
-  for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${prefix(scope.root)}${s}`);
+  for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${globPrefix(r)}vendor/**`);
+  for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${root}${s}`);
   for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
   for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
   // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
-  const excluded = [`${prefix(scope.root)}bin/**`, `${prefix(scope.root)}dist/**`, `${prefix(scope.root)}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
-  for (const dir of scope.cacheDirs ?? []) excluded.push(`${dir}/**`);
-  for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${prefix(scope.root)}${o}`);
+  const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
+  for (const dir of scope.cacheDirs ?? []) excluded.push(`${globSafe(dir)}/**`);
+  for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${root}${o}`);
   if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
-  for (const e of scope.settings?.exclude ?? []) excluded.push(`${prefix(scope.root)}${e}`);
-  for (const dir of scope.nestedModules ?? []) excluded.push(`${dir}/**`);
+  for (const e of scope.settings?.exclude ?? []) excluded.push(`${root}${e}`);
+  for (const dir of scope.nestedModules ?? []) excluded.push(`${globSafe(dir)}/**`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
   return [...new Set(specs)];
 }
 
 /** The pathspecs of a tests scope (DiskScope.tests): the project's tests and testdata/, minus outputs and other modules. */
 function ignoredTestSpecs(scope: DiskScope): string[] {
-  const root = prefix(scope.root);
+  const root = globPrefix(scope.root);
   const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, '**/node_modules/**', '**/.nx/**'];
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${root}${o}`);
-  for (const dir of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) excluded.push(`${dir}/**`);
+  for (const dir of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) excluded.push(`${globSafe(dir)}/**`);
   return [...new Set([`:(glob)${root}**/*_test.go`, `:(glob)${root}**/testdata/**`, ...excluded.map((e) => `:(exclude,glob)${e}`)])];
 }
 
@@ -143,7 +148,7 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   if (scope.tests) {
     const args = [scope.root];
     for (const x of jobOutputGlobs(scope.settings)) args.push('-x', x);
-    for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
+    for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${globSafe(d)}/**`);
     return runScript(script, [...args, '-T']);
   }
   const args = [scope.root];
@@ -151,7 +156,7 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   for (const o of scope.outsideModules) args.push('-o', o);
   for (const s of scope.settings?.sources ?? []) args.push('-s', s);
   for (const x of [...(scope.settings?.exclude ?? []), ...jobOutputGlobs(scope.settings)]) args.push('-x', x);
-  for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${d}/**`);
+  for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${globSafe(d)}/**`);
   for (const f of scope.flagFiles) args.push('-f', f);
   if (scope.vendor === false) args.push('-V');
   return runScript(script, args);
