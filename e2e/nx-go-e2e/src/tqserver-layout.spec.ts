@@ -219,6 +219,37 @@ describe('TQServer layout: the example workspace', () => {
     reset();
   });
 
+  it("hashes a worker's own gitignored test files into its tests (go-test-context), and another package's into neither its tests nor its build", () => {
+    reset();
+    ws.nxOk(['run-many', '-t', 'test', 'build', '-p', 'hello', 'pkg-worker']);
+    // The example's .gitignore lists zz_*.go: a generated mock that Nx never sees.
+    ws.write('workers/hello/src/zz_mock_test.go', 'package main\n\nconst mockAnswer = 1\n');
+    expect(ws.nxOk(['test', 'hello']).tasks.get('hello:test')).toBe('miss');
+    expect(fromCache(ws.nxOk(['build', 'hello']).tasks.get('hello:build'))).toBe(true);
+    // Another package's mock: only that package's tests read it (hello's whole module is in its build digest).
+    ws.write('pkg/worker/zz_mock_test.go', 'package worker\n\nconst mockAnswer = 1\n');
+    expect(ws.nxOk(['test', 'pkg-worker']).tasks.get('pkg-worker:test')).toBe('miss');
+    const again = ws.nxOk(['run-many', '-t', 'test', 'build', '-p', 'hello']);
+    expect(fromCache(again.tasks.get('hello:test'))).toBe(true);
+    expect(fromCache(again.tasks.get('hello:build'))).toBe(true);
+    reset();
+  });
+
+  it('derives the platform targets from build-prod here too: an imported package or a gitignored Go file of the module misses, docs/ hits', () => {
+    reset();
+    const task = 'hello:cross-compile-linux-amd64';
+    const run = () => ws.nxOk(['run', task]).tasks.get(task);
+    run();
+    expect(fromCache(run())).toBe(true);
+    ws.write('pkg/worker/zz_gen.go', 'package worker\n\nconst generated = 1\n');
+    expect(run()).toBe('miss');
+    append('pkg/worker/worker.go', '\nvar _ = "edited"\n')(ws);
+    expect(run()).toBe('miss');
+    append('docs/workers.md', '\nMore.\n')(ws);
+    expect(fromCache(run())).toBe(true);
+    reset();
+  });
+
   it('leaves nx.json\'s cacheDirectory out of the root module\'s digest: the cached copy of a generated Go file never causes a miss', () => {
     reset();
     ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), cacheDirectory: '.cache/nx' }, null, 2));

@@ -4,7 +4,8 @@
 #                               [-x <exclude glob under root>]... [-X <exclude glob from the workspace root>]...
 #                               [-f <flag file>]... [-V] [-T]
 # -V: vendor/ is an output (go mod vendor), not an input. -T: only what go test and go vet read beyond a
-# build: the project's own _test.go files and testdata/ (the -x globs are then the build jobs' outputs only). NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
+# build, the project's own _test.go files and testdata/ (disk-inputs.ts passes no -m, -o, -s or -f then,
+# and -x only for build jobs' outputs). NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
 # The pathspecs must stay those of ignoredFileSpecs() in disk-inputs.ts; disk-inputs.spec.ts compares the two.
 set -f
 root=$1
@@ -41,6 +42,8 @@ gesc() { case $1 in *[][*?\\]*) E=$(printf '%s' "$1" | sed 's/[][*?\\]/\\&/g') ;
 # go.work Go uses is GOWORK's, else the nearest one from the project root up. Inside the workspace
 # such a module joins the module roots; outside it, the listed modules (by the path as written).
 work=
+# (A -T digest lists the project's own tests only: other modules' tests never run for it.)
+[ $tests = yes ] ||
 case ${GOWORK-} in
   off) ;;
   '')

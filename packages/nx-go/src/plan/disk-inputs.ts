@@ -74,38 +74,42 @@ function ancestors(root: string): string[] {
  * outputs, tests and the worker's excludes. Only these ignored files are hashed, so a stray log or
  * coverage file in a worker never costs a rebuild.
  */
-export function ignoredFileSpecs(scope: DiskScope): string[] {
-  if (scope.tests) return ignoredTestSpecs(scope);
+export function ignoredFileSpecs(input: DiskScope): string[] {
+  const scope = input.tests ? testScope(input) : input;
   const specs: string[] = [];
   const root = globPrefix(scope.root);
-  for (const r of [scope.root, ...scope.moduleRoots]) {
-    for (const p of GIT_GO_READ) specs.push(`:(glob)${globPrefix(r)}**/${p}`);
+  if (scope.tests) {
+    specs.push(`:(glob)${root}**/*_test.go`, `:(glob)${root}**/testdata/**`);
+  } else {
+    const roots = [scope.root, ...scope.moduleRoots];
+    for (const r of roots) for (const p of GIT_GO_READ) specs.push(`:(glob)${globPrefix(r)}**/${p}`);
+    // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
+    for (const r of roots) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${globPrefix(r)}vendor/**`);
+    for (const r of roots) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
+    for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   }
-  // Go reads vendor/ of the main module only; which root that is depends on the layout, so all count.
-  for (const r of [scope.root, ...scope.moduleRoots]) specs.push(`:(${scope.vendor === false ? 'exclude,' : ''}glob)${globPrefix(r)}vendor/**`);
   for (const s of scope.settings?.sources ?? []) specs.push(`:(glob)${root}${s}`);
-  for (const r of [scope.root, ...scope.moduleRoots]) for (const f of ['go.mod', 'go.sum']) specs.push(`:(literal)${prefix(r)}${f}`);
-  for (const dir of ancestors(scope.root)) for (const f of ['go.work', 'go.work.sum']) specs.push(`:(literal)${prefix(dir)}${f}`);
   for (const f of scope.flagFiles) specs.push(`:(literal)${f}`);
   const explicit = scope.settings?.sources ?? [];
   // Build jobs' outputs (.jobs/ and what they generate into the tree) reach a build's hash through the job's ID.
-  const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, '**/*_test.go', '**/node_modules/**', '**/.nx/**'];
+  const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, ...(scope.tests ? [] : ['**/*_test.go']), '**/node_modules/**', '**/.nx/**'];
   for (const dir of scope.cacheDirs ?? []) excluded.push(`${globSafe(dir)}/**`);
   for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${root}${o}`);
-  if (!explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
+  if (!scope.tests && !explicit.some((s) => s.split('/').includes('testdata'))) excluded.push('**/testdata/**');
   for (const e of scope.settings?.exclude ?? []) excluded.push(`${root}${e}`);
   for (const dir of scope.nestedModules ?? []) excluded.push(`${globSafe(dir)}/**`);
   for (const e of excluded) specs.push(`:(exclude,glob)${e}`);
   return [...new Set(specs)];
 }
 
-/** The pathspecs of a tests scope (DiskScope.tests): the project's tests and testdata/, minus outputs and other modules. */
-function ignoredTestSpecs(scope: DiskScope): string[] {
-  const root = globPrefix(scope.root);
-  const excluded = [`${root}bin/**`, `${root}dist/**`, `${root}.jobs/**`, '**/node_modules/**', '**/.nx/**'];
-  for (const o of jobOutputGlobs(scope.settings)) excluded.push(`${root}${o}`);
-  for (const dir of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) excluded.push(`${globSafe(dir)}/**`);
-  return [...new Set([`:(glob)${root}**/*_test.go`, `:(glob)${root}**/testdata/**`, ...excluded.map((e) => `:(exclude,glob)${e}`)])];
+/**
+ * A tests scope (DiskScope.tests) reduced to what go test and go vet read beyond a build: the project's own
+ * tests and testdata/, minus outputs, job outputs, cache directories and nested modules. Other modules'
+ * tests never run here, and `exclude` keeps files out of the binary, not out of `go test ./...`.
+ */
+function testScope(scope: DiskScope): DiskScope {
+  const { root, cacheDirs, nestedModules, settings } = scope;
+  return { root, moduleRoots: [], outsideModules: [], flagFiles: [], cacheDirs, nestedModules, settings: { sources: undefined, exclude: [], jobs: settings?.jobs }, tests: true };
 }
 
 /** One shell word: as is when safe, single-quoted otherwise. */
@@ -144,13 +148,8 @@ export function runScript(script: string, args: readonly string[]): string {
  * checkout's location does not matter), and GOWORK's file. The scope travels as short arguments and
  * the script builds the pathspecs, so the ~3 KB of pathspecs are not in every project's configuration.
  */
-export function diskDigestCommand(scope: DiskScope, script: string): string {
-  if (scope.tests) {
-    const args = [scope.root];
-    for (const x of jobOutputGlobs(scope.settings)) args.push('-x', x);
-    for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${globSafe(d)}/**`);
-    return runScript(script, [...args, '-T']);
-  }
+export function diskDigestCommand(input: DiskScope, script: string): string {
+  const scope = input.tests ? testScope(input) : input;
   const args = [scope.root];
   for (const m of scope.moduleRoots) args.push('-m', m);
   for (const o of scope.outsideModules) args.push('-o', o);
@@ -159,6 +158,7 @@ export function diskDigestCommand(scope: DiskScope, script: string): string {
   for (const d of [...(scope.cacheDirs ?? []), ...(scope.nestedModules ?? [])]) args.push('-X', `${globSafe(d)}/**`);
   for (const f of scope.flagFiles) args.push('-f', f);
   if (scope.vendor === false) args.push('-V');
+  if (scope.tests) args.push('-T');
   return runScript(script, args);
 }
 

@@ -15,6 +15,16 @@ export const SOURCES_INPUT = 'go-sources';
 export const TEST_SOURCES_INPUT = 'go-test-sources';
 
 /**
+ * Named input for what every Go task of a project shares: go.work, the plugin's identity and the digest
+ * of the files Go reads that Nx cannot see (gitignored, or outside the workspace). Named
+ * once per project rather than repeated in every target, since inferred configuration is sent
+ * between processes and cached on every graph computation.
+ */
+export const CONTEXT_INPUT = 'go-context';
+/** The same for go test and go vet, plus the digest of the project's gitignored `_test.go` files and testdata/. */
+export const TEST_CONTEXT_INPUT = 'go-test-context';
+
+/**
  * Git facts that stamps are made from: HEAD's short commit, its commit time (so a rebuild of the same
  * commit is byte-identical) and `git describe`, both abbreviated to a fixed 12 digits so that clones of
  * different sizes agree. The same string is a runtime input, so the hash
@@ -162,8 +172,7 @@ export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly 
  * A namedInputs entry cannot hold `^` inputs, so the targets add `^go-sources` themselves.
  */
 export const CROSS_INPUT = 'go-cross';
-// A function: CONTEXT_INPUT is defined further down.
-const crossStandard = (): InputDefinition[] => [SOURCES_INPUT, CONTEXT_INPUT, goEnvName(pins('GOOS', 'GOARCH', 'CGO_ENABLED'), []), STAMP_INPUT];
+const CROSS_STANDARD: InputDefinition[] = [SOURCES_INPUT, CONTEXT_INPUT, goEnvName(pins('GOOS', 'GOARCH', 'CGO_ENABLED'), []), STAMP_INPUT];
 
 /**
  * The inputs of a platform build: CROSS_INPUT when they are the standard ones (a static, trimmed, stamped
@@ -171,14 +180,14 @@ const crossStandard = (): InputDefinition[] => [SOURCES_INPUT, CONTEXT_INPUT, go
  */
 export function crossInputs(job: BuildJob): InputDefinition[] {
   const full = buildInputs(job);
-  const [sources, ...rest] = crossStandard();
+  const [sources, ...rest] = CROSS_STANDARD;
   const standard = [sources, `^${SOURCES_INPUT}`, ...rest];
   return JSON.stringify(full) === JSON.stringify(standard) ? [CROSS_INPUT, `^${SOURCES_INPUT}`] : full;
 }
 
 /** The definition behind a name from goEnvInput, STAMP_INPUT, CGO_TOOLCHAIN_INPUT or CROSS_INPUT; undefined for any other name. */
 export function runtimeNamedInput(name: string, goEnvScript: string): InputDefinition[] | undefined {
-  if (name === CROSS_INPUT) return crossStandard();
+  if (name === CROSS_INPUT) return CROSS_STANDARD;
   if (name === STAMP_INPUT) return [{ runtime: STAMP_COMMAND }];
   if (name === CGO_TOOLCHAIN_INPUT) return [CGO_TOOLCHAIN_RUNTIME];
   const standard = STANDARD_GO_ENV.find(([p, e]) => goEnvName(p, e) === name);
@@ -213,15 +222,6 @@ export function isTrimmed(job: Pick<BuildJob, 'exec'>): boolean {
   return job.exec?.includes('-trimpath') ?? false;
 }
 
-/**
- * Named input for what every Go task of a project shares: go.work, the plugin's identity and the digest
- * of the files Go reads that Nx cannot see (gitignored, or outside the workspace). Named
- * once per project rather than repeated in every target, since inferred configuration is sent
- * between processes and cached on every graph computation.
- */
-export const CONTEXT_INPUT = 'go-context';
-/** The same for go test and go vet, plus the digest of the project's gitignored `_test.go` files and testdata/. */
-export const TEST_CONTEXT_INPUT = 'go-test-context';
 
 /** What every Go command of a project reads beyond its sources, git-visible or not (see disk-inputs). */
 export interface ProjectContext {
@@ -241,8 +241,7 @@ export function contextInputs(ctx: ProjectContext): InputDefinition[] {
  * go vet read beyond a build (the project's gitignored tests and testdata/) to the first.
  */
 export function contextNamedInputs(ctx: ProjectContext): Record<string, InputDefinition[]> {
-  const context = contextInputs(ctx);
-  return { [CONTEXT_INPUT]: context, [TEST_CONTEXT_INPUT]: [...context, { runtime: diskDigestCommand({ ...ctx.disk, tests: true }, ctx.digestScript) }] };
+  return { [CONTEXT_INPUT]: contextInputs(ctx), [TEST_CONTEXT_INPUT]: [CONTEXT_INPUT, { runtime: diskDigestCommand({ ...ctx.disk, tests: true }, ctx.digestScript) }] };
 }
 
 export function buildInputs(job: BuildJob): InputDefinition[] {
