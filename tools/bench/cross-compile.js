@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Issue 3 benchmark: the 5-platform cross-compile of one worker, through Nx (platform tasks in parallel)
+// Issue 3 benchmark: the 5-platform cross-compile of one worker, through Nx (one task, its platforms in parallel)
 // against the same five `go build` commands run one after another by a shell, side by side in one run.
 //
 // The per-platform argv, env and cwd are read from `nx show project <worker> --json`
-// (targets.cross-compile-<goos>-<goarch>: build-prod's job with the platform's variables, lib.platformJobOf); the stamp templates ({{.Version}} …) get fixed strings
+// (targets.cross-compile: build-prod's job with each platform's variables, lib.matrixJobsOf); the stamp templates ({{.Version}} …) get fixed strings
 // in the shell script, and {{.Output}} a scratch path. Cold = a fresh, empty GOCACHE for every run (so the
 // standard library is compiled for every platform); warm = a GOCACHE primed by one untimed build.
-// Nx runs with --skip-nx-cache, so every platform task builds; the Nx cache hit is shown for reference.
+// Nx runs with --skip-nx-cache, so every platform builds; the Nx cache hit is shown for reference.
 //
 // Usage: node tools/bench/cross-compile.js [--runs 3] [--parallel 2,5] [--project api] [--shell-parallel] [--keep] [--idle-wait 30] [--idle-budget 180]
 'use strict';
@@ -47,14 +47,12 @@ function main() {
     const envWith = (gocache) => lib.benchEnv({ GOCACHE: gocache });
 
     const shown = JSON.parse(lib.nx(ws, ['show', 'project', project, '--json'], envWith(warmCache)).stdout);
-    const aggregate = shown.targets['cross-compile'];
-    const platformTargets = (aggregate && aggregate.dependsOn) || [];
-    if (platformTargets.length === 0) throw new Error(`${project}:cross-compile has no platform targets: ${JSON.stringify(aggregate)}`);
+    const matrix = lib.matrixJobsOf(shown.targets);
+    if (matrix.length === 0) throw new Error(`${project}:cross-compile has no platforms: ${JSON.stringify(shown.targets['cross-compile'])}`);
 
     // One shell script, the five commands one after another, as a developer's build-all-platforms.sh would.
     const vars = { Version: 'bench', BuildTime: '2026-01-02T03:04:05Z', GitCommit: 'abcdef0' };
-    const commands = platformTargets.map((name) => {
-      const o = lib.platformJobOf(shown.targets, name);
+    const commands = matrix.map(({ job: o }) => {
       const out = path.join(rawDir, path.basename(o.output));
       const argv = o.exec.map((a) => lib.renderTemplate(a, { ...vars, Output: out, OutputDir: rawDir, SourceDir: path.join(ws, o.cwd) }));
       const envPrefix = Object.entries(o.env || {}).map(([k, v]) => `${k}=${lib.shellQuote(v)}`).join(' ');
@@ -77,16 +75,13 @@ function main() {
       cleanRawOut();
       const ms = lib.timeRun('bash', [script], { cwd: ws, env: envWith(gocache) }).ms;
       const built = fs.readdirSync(rawDir).length;
-      if (built !== platformTargets.length) throw new Error(`${script} wrote ${built} binaries, expected ${platformTargets.length}`);
+      if (built !== matrix.length) throw new Error(`${script} wrote ${built} binaries, expected ${matrix.length}`);
       return ms;
     };
     const nxCross = (parallel, gocache, extra, expect) => {
       const r = lib.nx(ws, ['run', `${project}:cross-compile`, `--parallel=${parallel}`, '--output-style=static', ...extra], envWith(gocache));
-      const tasks = lib.parseTasks(r.output);
-      for (const t of platformTargets) {
-        const state = tasks.get(`${project}:${t}`);
-        if (!expect.includes(state)) throw new Error(`expected ${project}:${t} to be ${expect.join(' or ')}, nx reported ${state}:\n${r.output}`);
-      }
+      const state = lib.parseTasks(r.output).get(`${project}:cross-compile`);
+      if (!expect.includes(state)) throw new Error(`expected ${project}:cross-compile to be ${expect.join(' or ')}, nx reported ${state}:\n${r.output}`);
       return r.ms;
     };
 
@@ -123,7 +118,7 @@ function main() {
 
     console.log(`shell script (sequential), from nx show project ${project} --json:`);
     console.log(fs.readFileSync(sequential, 'utf8').split('\n').filter((l) => l.startsWith('(')).map((l) => `  ${l}`).join('\n'));
-    console.log(`\nWall time of the ${platformTargets.length}-platform cross-compile of ${project}, median of ${runs}`);
+    console.log(`\nWall time of the ${matrix.length}-platform cross-compile of ${project}, median of ${runs}`);
     const rows = [];
     for (const cache of ['cold', 'warm']) {
       for (const v of variants) {
@@ -134,7 +129,7 @@ function main() {
     rows.push([`nx run ${project}:cross-compile --parallel=${parallels[0]} (Nx hit, all 5 from cache)`, 'n/a', lib.fmtMs(hit.median), hit.samples.map(Math.round).join(', ')]);
     lib.printTable(['measurement', 'GOCACHE', 'median', 'samples (ms)'], rows);
 
-    console.log('\nRatios (below 1.00x: Nx with parallel platform tasks is faster than the sequential shell loop)');
+    console.log('\nRatios (below 1.00x: Nx, its platforms in parallel, is faster than the sequential shell loop)');
     const ratioRows = [];
     for (const cache of ['cold', 'warm']) {
       const base = lib.median(samples[cache]['shell-seq']);

@@ -376,23 +376,24 @@ function buildJobOf(target) {
 }
 
 /**
- * The planned step of a platform target (cross-compile-<goos>-<goarch>): build-prod's job with the variables
- * the target's description lists ("…: build-prod's job with GOOS=linux GOARCH=386, into <output>") and its
- * own output; older plugin versions carried it in metadata.job or options.
+ * The jobs of a worker's cross-compile task, one per platform of its matrix: build-prod's job (metadata.job)
+ * with the variables and output its description names ("Production builds for linux/amd64, …: build-prod's
+ * job with GOOS=<goos> GOARCH=<goarch> CGO_ENABLED=0, into workers/api/dist/api-<goos>-<goarch>[.exe]; …").
  * @param {any} targets  a project's targets, as `nx show project --json` prints them
- * @param {string} name
+ * @returns {Array<{ platform: string, job: ReturnType<typeof buildJobOf> }>}
  */
-function platformJobOf(targets, name) {
-  const target = targets[name];
-  try {
-    return buildJobOf(target);
-  } catch {
-    const m = /build-prod's job with ((?:\S+=\S* ?)+), into (\S+)$/.exec((target && target.metadata && target.metadata.description) || '');
-    if (!m) throw new Error(`no build plan for ${name}: ${JSON.stringify(target)}`);
-    const prod = buildJobOf(targets['build-prod']);
-    const pins = Object.fromEntries(m[1].trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    return { ...prod, env: { ...prod.env, ...pins }, output: m[2] };
-  }
+function matrixJobsOf(targets) {
+  const description = (targets['cross-compile'] && targets['cross-compile'].metadata && targets['cross-compile'].metadata.description) || '';
+  const m = /^Production builds for ([^:]+): build-prod's job with ((?:\S+=\S* ?)+), into (\S+);/.exec(description);
+  if (!m) throw new Error(`no cross-compile plan in ${JSON.stringify(description)}`);
+  const prod = buildJobOf(targets['build-prod']);
+  return m[1].split(', ').map((platform) => {
+    const [goos, goarch] = platform.split('/');
+    const fill = (s) => s.replaceAll('<goos>', goos).replaceAll('<goarch>', goarch);
+    const pins = Object.fromEntries(m[2].trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), fill(kv.slice(kv.indexOf('=') + 1))]));
+    const output = fill(m[3]).replace('[.exe]', goos === 'windows' ? '.exe' : '');
+    return { platform, job: { ...prod, env: { ...prod.env, ...pins }, output } };
+  });
 }
 
 /**
@@ -445,5 +446,5 @@ module.exports = {
   shellQuote,
   renderTemplate,
   buildJobOf,
-  platformJobOf,
+  matrixJobsOf,
 };

@@ -21,39 +21,63 @@ describe('cross-compile', () => {
   });
   afterAll(() => ws.destroy());
 
-  it('builds the seed matrix, one cached task per platform, with the right GOOS/GOARCH in every binary', () => {
+  const binary = (p: string) => `workers/api/dist/api-${p}${p.startsWith('windows') ? '.exe' : ''}`;
+
+  it('builds the seed matrix in one cached task, with the right GOOS/GOARCH in every binary', () => {
     const r = ws.nxOk(['run', 'api:cross-compile']);
-    for (const p of PLATFORMS) expect(r.tasks.get(`api:cross-compile-${p}`)).toBe('miss');
+    expect(r.tasks.get('api:cross-compile')).toBe('miss');
     for (const p of PLATFORMS) {
       const [goos, goarch] = p.split('-');
-      const file = `workers/api/dist/api-${p}${goos === 'windows' ? '.exe' : ''}`;
-      expect(ws.exists(file)).toBe(true);
-      const settings = buildSettings(ws, ws.path(file));
+      expect(ws.exists(binary(p))).toBe(true);
+      const settings = buildSettings(ws, ws.path(binary(p)));
       expect([settings.GOOS, settings.GOARCH, settings.CGO_ENABLED]).toEqual([goos, goarch, '0']);
       expect(settings['-trimpath']).toBe('true');
     }
-    expect(r.output).toContain('api: cross-compile-linux-amd64: validated api-linux-amd64 --version');
+    expect(r.output).toContain('api: cross-compile linux/amd64: validated api-linux-amd64 --version');
   });
 
-  it('serves a second run entirely from cache and reproduces every file byte for byte', () => {
-    const before = Object.fromEntries(PLATFORMS.map((p) => [p, sha256(ws.path(`workers/api/dist/api-${p}${p.startsWith('windows') ? '.exe' : ''}`))]));
+  it('restores every binary from the cache, and rebuilds them byte for byte', () => {
+    const before = Object.fromEntries(PLATFORMS.map((p) => [p, sha256(ws.path(binary(p)))]));
+    for (const p of PLATFORMS) ws.remove(binary(p));
     const again = ws.nxOk(['run', 'api:cross-compile']);
-    for (const p of PLATFORMS) expect(fromCache(again.tasks.get(`api:cross-compile-${p}`))).toBe(true);
+    expect(fromCache(again.tasks.get('api:cross-compile'))).toBe(true);
+    for (const p of PLATFORMS) expect(sha256(ws.path(binary(p)))).toBe(before[p]);
     ws.nxOk(['run', 'api:cross-compile', '--skip-nx-cache']);
-    for (const p of PLATFORMS) expect(sha256(ws.path(`workers/api/dist/api-${p}${p.startsWith('windows') ? '.exe' : ''}`))).toBe(before[p]);
+    for (const p of PLATFORMS) expect(sha256(ws.path(binary(p)))).toBe(before[p]);
   });
 
-  it('rebuilds only the platform added to the matrix', () => {
-    ws.write('workers/api/config.yaml', `${ws.read('workers/api/config.yaml')}  cross_compile:\n    platforms: [linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64, linux/386]\n`);
-    const r = ws.nxOk(['run', 'api:cross-compile']);
-    expect(r.tasks.get('api:cross-compile-linux-386')).toBe('miss');
-    for (const p of PLATFORMS) expect(fromCache(r.tasks.get(`api:cross-compile-${p}`))).toBe(true);
+  it('misses only cross-compile when the matrix changes: the project configuration stays as it was', () => {
+    const all = ['run-many', '-t', 'build', 'build-prod', 'cross-compile', 'test', '-p', 'api'];
+    ws.nxOk(all);
+    const config = ws.read('workers/api/config.yaml');
+    ws.write('workers/api/config.yaml', `${config}  cross_compile:\n    platforms: [linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64, linux/386]\n`);
+    const r = ws.nxOk(all);
+    expect(r.tasks.get('api:cross-compile')).toBe('miss');
+    for (const t of ['build', 'build-prod', 'test']) expect(fromCache(r.tasks.get(`api:${t}`))).toBe(true);
     expect(buildSettings(ws, ws.path('workers/api/dist/api-linux-386')).GOARCH).toBe('386');
+    // Back to the seed matrix: its entry again.
+    ws.write('workers/api/config.yaml', config);
+    expect(fromCache(ws.nxOk(['run', 'api:cross-compile']).tasks.get('api:cross-compile'))).toBe(true);
+    // A build of the seed matrix removes the 386 binary, a declared output it does not write.
+    ws.write('workers/api/dist/api-linux-386', 'stale');
+    ws.nxOk(['run', 'api:cross-compile', '--skip-nx-cache']);
+    expect(ws.exists('workers/api/dist/api-linux-386')).toBe(false);
   });
 
-  it('misses a platform task for what its one named input (go-cross) stands for, and for an imported library, and hits otherwise', () => {
-    const task = 'api:cross-compile-linux-amd64';
-    const run = () => ws.nxOk(['run', task]).tasks.get(task);
+  it('builds one platform with --platform, as a cache entry of its own that holds that binary only', () => {
+    const one = ws.nxOk(['run', 'api:cross-compile', '--platform=linux/arm64']);
+    expect(one.tasks.get('api:cross-compile')).toBe('miss');
+    expect(PLATFORMS.filter((p) => ws.exists(binary(p)))).toEqual(['linux-arm64']);
+    expect(buildSettings(ws, ws.path(binary('linux-arm64'))).GOARCH).toBe('arm64');
+    // The whole matrix is still the other entry.
+    expect(fromCache(ws.nxOk(['run', 'api:cross-compile']).tasks.get('api:cross-compile'))).toBe(true);
+    expect(PLATFORMS.filter((p) => ws.exists(binary(p)))).toEqual(PLATFORMS);
+    expect(fromCache(ws.nxOk(['run', 'api:cross-compile', '--platform=linux/arm64']).tasks.get('api:cross-compile'))).toBe(true);
+  });
+
+  it('misses for what its one named input (go-cross) stands for, and for an imported library, and hits otherwise', () => {
+    const task = 'api:cross-compile';
+    const run = () => ws.nxOk(['run', task, '--platform=linux/amd64']).tasks.get(task);
     run();
     // go-sources
     ws.write('workers/api/src/main.go', `${ws.read('workers/api/src/main.go')}\n// a comment\n`);
@@ -74,11 +98,28 @@ describe('cross-compile', () => {
     expect(fromCache(run())).toBe(true);
   });
 
+  it('fails when one platform does not build, after building the others, and caches nothing', () => {
+    // A constant only non-Windows builds define: windows/amd64 fails to compile, the rest build.
+    ws.write('workers/api/src/os_unix.go', '//go:build !windows\n\npackage main\n\nconst osName = "unix"\n');
+    ws.write('workers/api/src/os_use.go', 'package main\n\nvar _ = osName\n');
+    for (const p of PLATFORMS) ws.remove(binary(p));
+    const r = ws.nx(['run', 'api:cross-compile']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('api: cross-compile windows/amd64 failed (exit code 1)');
+    expect(r.output).toContain('undefined: osName');
+    expect(PLATFORMS.filter((p) => ws.exists(binary(p)))).toEqual(PLATFORMS.filter((p) => p !== 'windows-amd64'));
+    expect(ws.nx(['run', 'api:cross-compile']).tasks.get('api:cross-compile')).toBe('miss');
+    ws.remove('workers/api/src/os_unix.go');
+    ws.remove('workers/api/src/os_use.go');
+  });
+
   it('honours GoReleaser-style ignore pairs (auth ignores windows/amd64)', () => {
     const auth = JSON.parse(ws.nxOk(['show', 'project', 'auth', '--json']).output);
-    expect(auth.targets['cross-compile'].dependsOn).toEqual([
-      'cross-compile-linux-amd64', 'cross-compile-linux-arm64', 'cross-compile-darwin-amd64', 'cross-compile-darwin-arm64',
-    ]);
+    expect(auth.targets['cross-compile'].metadata.description).toMatch(/^Production builds for linux\/amd64, linux\/arm64, darwin\/amd64, darwin\/arm64:/);
+    const r = ws.nxOk(['run', 'auth:cross-compile']);
+    expect(r.tasks.get('auth:cross-compile')).toBe('miss');
+    expect(ws.exists('workers/auth/dist/auth-windows-amd64.exe')).toBe(false);
+    expect(ws.exists('workers/auth/dist/auth-darwin-arm64')).toBe(true);
   });
 });
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createGoNodes, filesUnder, GO_MOD_GLOB, type GoPluginOptions } from './create-nodes';
 import fg from 'fast-glob';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE } from '../config/settings';
-import { makeWorker, planBuild } from '../plan/build';
+import { makeWorker, planBuild, planMatrix } from '../plan/build';
 import { jobInput } from '../plan/inputs';
 
 const MEMO_FILE = 'tqserver-nx-go-inference.json';
@@ -106,7 +106,7 @@ describe('a workspace with workers and a library', () => {
     },
   );
 
-  it('infers the worker with every build, module and per-platform target', async () => {
+  it('infers the worker with every build and module target, one cross-compile for the whole matrix', async () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
     expect(api).toMatchObject({
       name: 'api',
@@ -115,18 +115,12 @@ describe('a workspace with workers and a library', () => {
       tags: ['go', 'go:worker'],
       metadata: { technologies: ['go'] },
     });
-    const platformTargets = ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64'].map((p) => `cross-compile-${p}`);
-    // Go's other first-class ports get targets too, outside the matrix, so that matrix edits never change the target set.
-    const offMatrix = ['linux-386', 'linux-arm', 'windows-386'].map((p) => `cross-compile-${p}`);
-    expect(Object.keys(api.targets!).sort()).toEqual(
-      ['build', 'build-prod', 'cross-compile', ...platformTargets, ...offMatrix, 'test', 'vet', 'tidy', 'vendor', 'serve'].sort(),
-    );
+    expect(Object.keys(api.targets!).sort()).toEqual(['build', 'build-prod', 'cross-compile', 'test', 'vet', 'tidy', 'vendor', 'serve'].sort());
     // serve runs until stopped and builds by itself: continuous, never cached.
     expect(api.targets!.serve).toMatchObject({ executor: '@tqserver/nx-go:serve', continuous: true, cache: false });
-    expect(api.targets!['cross-compile'].dependsOn).toEqual(platformTargets);
-    for (const [name, target] of Object.entries(api.targets!)) {
+    for (const target of Object.values(api.targets!)) {
       expect(target.metadata?.technologies).toEqual(['go']);
-      if (name !== 'cross-compile') expect(target.executor).toMatch(/^@tqserver\/nx-go:/);
+      expect(target.executor).toMatch(/^@tqserver\/nx-go:/);
     }
     expect(Object.keys(api.namedInputs!).sort()).toEqual([
       'go-cgo-toolchain',
@@ -164,9 +158,14 @@ describe('a workspace with workers and a library', () => {
     expect(build.cache).toBe(true);
     expect(build.inputs).toEqual(expect.arrayContaining(['go-sources', '^go-sources']));
     expect(api.targets!['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api']);
-    // serverConfig is left to the executor's default in the platform targets (eight per worker, kept small).
-    expect(api.targets!['cross-compile-windows-amd64'].options).toEqual({ target: 'cross-compile', platform: 'windows/amd64' });
-    expect(api.targets!['cross-compile-windows-amd64'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api-windows-amd64.exe']);
+    // serverConfig is left to the executor's default in cross-compile when it is the default.
+    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile' });
+    // Every first-class port's binary, whatever the matrix: a matrix edit must not change the project's configuration.
+    expect(api.targets!['cross-compile'].outputs).toEqual(
+      ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64.exe', 'linux-386', 'linux-arm', 'windows-386.exe'].map(
+        (p) => `{workspaceRoot}/workers/api/dist/api-${p}`,
+      ),
+    );
     // Every build target writes somewhere else.
     const outputs = Object.values(api.targets!).flatMap((t) => t.outputs ?? []);
     expect(new Set(outputs).size).toBe(outputs.length);
@@ -260,34 +259,52 @@ describe('worker globs', () => {
   });
 });
 
-describe('the platform targets', () => {
-  it('say what differs from build-prod (the platform variables and the output), so build-prod plus that is the whole job', async () => {
+describe('the cross-compile target', () => {
+  it('says what differs from build-prod (the platform variables and the output), so build-prod plus that is every job', async () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
-    const cross = api.targets!['cross-compile-linux-arm64'];
-    expect(cross.metadata?.description).toBe(
-      "Production build for linux/arm64: build-prod's job with GOOS=linux GOARCH=arm64, into workers/api/dist/api-linux-arm64",
+    expect(api.targets!['cross-compile'].metadata?.description).toBe(
+      "Production builds for linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64: build-prod's job with GOOS=<goos> GOARCH=<goarch>, " +
+        'into workers/api/dist/api-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one',
     );
     expect(jobOf(api.targets!['build-prod']).exec).toContain('-trimpath');
   });
 
-  it('hash the job the executor plans (planBuild of cross-compile), through one named input when standard', async () => {
+  it('hashes the jobs the executor plans (planMatrix), through one named input when standard', async () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
-    const cross = api.targets!['cross-compile-linux-arm64'];
+    const cross = api.targets!['cross-compile'];
     const server = parseServerSettings(SERVER_CONFIG_FILE, null);
     const settings = parseWorkerSettings('workers/api/config.yaml', readFileSync(join(ws, 'workers/api/config.yaml'), 'utf8'), server);
     const worker = makeWorker('api', 'workers/api', settings, server, readWorkerFacts(ws, 'workers/api'));
-    const job = planBuild(worker, { target: 'cross-compile', platform: { goos: 'linux', goarch: 'arm64' } });
-    expect(cross.inputs).toEqual(['go-cross', '^go-sources', jobInput(job)]);
+    const jobs = planMatrix(worker).map((m) => m.job);
+    expect(jobs.map((j) => j.env.GOOS + '/' + j.env.GOARCH)).toEqual(['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
+    expect(jobs[1]).toEqual(planBuild(worker, { target: 'cross-compile', platform: { goos: 'linux', goarch: 'arm64' } }));
+    expect(cross.inputs).toEqual(['go-cross', '^go-sources', jobInput(jobs)]);
+    // One job's ID is not the matrix's: a platform's own job input would hash a different task.
+    expect(jobInput(jobs)).not.toEqual(jobInput(jobs[0]));
     expect(api.namedInputs!['go-cross']).toEqual(['go-sources', 'go-context', 'go-env-without-GOOS-GOARCH-CGO_ENABLED', 'go-stamp']);
   });
 
-  it('write the inputs out when the job reads more than the standard ones (cgo: the C toolchain)', async () => {
+  it('writes the inputs out when the jobs read more than the standard ones (cgo: the C toolchain)', async () => {
     const files = standardWorkspace();
     write('workers/api/config.yaml', 'build:\n  cross_compile:\n    cgo: true\n  env:\n    CGO_ENABLED: "1"\n');
     const { 'workers/api': api } = await projects(files);
-    const inputs = api.targets!['cross-compile-linux-arm64'].inputs!;
+    const inputs = api.targets!['cross-compile'].inputs!;
     expect(inputs).toEqual(expect.arrayContaining(['go-sources', '^go-sources', 'go-context', 'go-cgo-toolchain']));
     expect(inputs).not.toContain('go-cross');
+  });
+
+  it('changes only its own job input when the matrix changes among the first-class ports', async () => {
+    const files = standardWorkspace();
+    const before = (await projects(files))['workers/api'];
+    write('workers/api/config.yaml', `${API_CONFIG}  cross_compile:\n    platforms: [linux/amd64, linux/386]\n`);
+    const after = (await projects(files))['workers/api'];
+    const { inputs: beforeInputs, ...beforeRest } = before.targets!['cross-compile'];
+    const { inputs: afterInputs, ...afterRest } = after.targets!['cross-compile'];
+    expect(afterInputs).not.toEqual(beforeInputs);
+    // Everything Nx hashes into every task of the project (options, outputs, executor, namedInputs) stays.
+    expect({ ...afterRest, metadata: undefined }).toEqual({ ...beforeRest, metadata: undefined });
+    expect(after.namedInputs).toEqual(before.namedInputs);
+    expect(after.targets!.build).toEqual(before.targets!.build);
   });
 });
 
@@ -357,7 +374,7 @@ describe('main package detection', () => {
     setup();
     const p = await projects(files);
     const targets = p['workers/api'].targets!;
-    // The platform targets run build-prod's job (see "the platform targets").
+    // cross-compile runs build-prod's job (see "the cross-compile target").
     for (const t of ['build', 'build-prod']) expect(execOf(targets[t]).at(-1)).toBe(arg);
   });
 });
@@ -388,14 +405,18 @@ describe('vendoring and server settings', () => {
     const { 'workers/api': api } = await projects(files);
     expect(api.targets!.build.cache).toBe(false);
     expect(api.targets!.build.parallelism).toBe(false);
-    expect(api.targets!['cross-compile'].dependsOn).toEqual(['cross-compile-linux-amd64', 'cross-compile-freebsd-arm64']);
+    expect(api.targets!['cross-compile'].parallelism).toBe(false);
+    expect(api.targets!['cross-compile'].metadata?.description).toMatch(/^Production builds for linux\/amd64, freebsd\/arm64:/);
+    // A port beyond the first-class ones joins the declared outputs.
+    expect(api.targets!['cross-compile'].outputs).toContain('{workspaceRoot}/workers/api/dist/api-freebsd-arm64');
   });
 
   it('reads server settings from the serverConfig option', async () => {
     const files = [goMod('workers/api')];
     write('build/settings.yaml', 'build:\n  cross_compile: { platforms: [linux/riscv64] }\n');
     const { 'workers/api': api } = await projects(files, { serverConfig: 'build/settings.yaml' });
-    expect(api.targets!['cross-compile'].dependsOn).toEqual(['cross-compile-linux-riscv64']);
+    expect(api.targets!['cross-compile'].metadata?.description).toMatch(/^Production builds for linux\/riscv64:/);
+    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile', serverConfig: 'build/settings.yaml' });
     expect((api.targets!.build.options as { serverConfig: string }).serverConfig).toBe('build/settings.yaml');
   });
 

@@ -1,7 +1,8 @@
 // Pure: a worker or library -> its Nx targets. Every input, output and option of a Go target is visible here.
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { SERVER_CONFIG_FILE, type Platform } from '../config/settings';
-import { forPlatform, planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
+import { posix } from 'node:path';
+import { SERVER_CONFIG_FILE } from '../config/settings';
+import { forPlatform, outputPath, planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
 import { dockerBuildTarget } from './docker-target';
 import {
@@ -52,10 +53,6 @@ export interface InferenceContext extends ModuleContext {
   dockerfile?: boolean;
 }
 
-export function platformTargetName(p: Platform): string {
-  return `cross-compile-${p.goos}-${p.goarch}`;
-}
-
 /**
  * Options name only which job to run; the executor plans it again from the same settings. The job
  * itself is hashed through jobInput and shown in metadata.job (`nx show project`).
@@ -74,23 +71,36 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
 }
 
 /**
- * A platform target, kept small: a worker has eight of them, and Nx copies, merges and caches every
- * property of every target on each graph computation. The job is build-prod's (forPlatform), so metadata
- * names what differs instead of repeating it (`nx show project` shows build-prod's job beside it); the
- * inputs are one named input when standard (crossInputs); serverConfig is left to its default.
+ * One cross-compile task builds the whole matrix: build-prod's job for each platform (planMatrix), all
+ * hashed in one job input. One target instead of one per Go port keeps the graph small (Nx copies, merges
+ * and caches every target of every project on each graph computation); a matrix edit changes this
+ * task's hash and nothing else, since the outputs list every first-class port whatever the matrix says.
+ * The inputs are one named input when standard (crossInputs); serverConfig is left to its default.
  */
-function platformTarget(worker: Worker, prod: BuildJob, p: Platform, ctx: InferenceContext, inputs: InputDefinition[]): TargetConfiguration {
-  const job = forPlatform(prod, worker, p);
+function crossCompileTarget(worker: Worker, prod: BuildJob, ctx: InferenceContext): TargetConfiguration {
+  const matrix = platforms(worker);
+  const jobs = matrix.map((p) => forPlatform(prod, worker, p));
   const { server } = worker;
-  const pinned = Object.entries(job.env).filter(([k, v]) => prod.env[k] !== v).map(([k, v]) => `${k}=${v}`);
+  const sample = jobs[0] ?? forPlatform(prod, worker, targetPlatforms(worker)[0]);
+  // The variables each platform sets: GOOS and GOARCH per platform, the others (CGO_ENABLED) alike for all.
+  const pinned = Object.keys(sample.env)
+    .filter((k) => prod.env[k] !== sample.env[k])
+    .map((k) => (k === 'GOOS' ? 'GOOS=<goos>' : k === 'GOARCH' ? 'GOARCH=<goarch>' : `${k}=${sample.env[k]}`));
+  const names = matrix.map(platformName);
   return withBuildDeps({
     executor: EXECUTORS.build,
     cache: server.cache.enabled,
     ...(server.parallel ? {} : { parallelism: false }),
-    inputs: [...inputs, jobInput(job)],
-    outputs: [`{workspaceRoot}/${job.output}`],
-    options: { target: 'cross-compile', platform: platformName(p), ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
-    metadata: { technologies, description: `Production build for ${platformName(p)}: build-prod's job with ${pinned.join(' ')}, into ${job.output}` },
+    inputs: [...crossInputs(sample), jobInput(jobs)],
+    outputs: targetPlatforms(worker).map((p) => `{workspaceRoot}/${outputPath(worker, { target: 'cross-compile', platform: p })}`),
+    options: { target: 'cross-compile', ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
+    metadata: {
+      technologies,
+      description: names.length
+        ? `Production builds for ${names.join(', ')}: build-prod's job with ${pinned.join(' ')}, into ${posix.dirname(sample.output)}/` +
+          `${worker.binary ?? worker.name}-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one`
+        : 'Production builds for no platform (the matrix is empty)',
+    },
   }, worker);
 }
 
@@ -173,26 +183,11 @@ export function libraryTargets(root: string, ctx: ModuleContext): Record<string,
 }
 
 export function workerTargets(worker: Worker, ctx: InferenceContext): Record<string, TargetConfiguration> {
-  const matrix = platforms(worker);
   const prodJob = planBuild(worker, { target: 'build-prod' }, { vendored: ctx.vendored });
-  const prod = buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped', prodJob);
-  const all = targetPlatforms(worker);
-  // The same for every platform: the jobs differ only in the values of GOOS and GOARCH, and in the output.
-  const inputs = crossInputs(forPlatform(prodJob, worker, all[0]));
-  const perPlatform = Object.fromEntries(all.map((p) => [platformTargetName(p), platformTarget(worker, prodJob, p, ctx, inputs)]));
   return {
     build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
-    'build-prod': prod,
-    'cross-compile': {
-      executor: 'nx:noop',
-      dependsOn: matrix.map(platformTargetName),
-      cache: false,
-      metadata: {
-        technologies,
-        description: `Production builds for ${matrix.map(platformName).join(', ')}; each platform is its own cached task`,
-      },
-    },
-    ...perPlatform,
+    'build-prod': buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped', prodJob),
+    'cross-compile': crossCompileTarget(worker, prodJob, ctx),
     ...(ctx.dockerfile ? { 'docker-build': dockerBuildTarget(worker, { vendored: ctx.vendored }) } : {}),
     ...withJobsForTests(moduleTargets(worker.root, ctx), worker),
     ...jobTargets(worker, ctx),

@@ -170,8 +170,8 @@ describe('createLayoutNodes', () => {
     expect(server.root).toBe('server');
     expect(job(server.targets?.build)).toMatchObject({ cwd: 'server', output: 'server/bin/tqserver' });
     expect(job(server.targets?.['build-prod'])?.output).toBe('server/dist/tqserver');
-    expect(server.targets?.['cross-compile-windows-amd64']?.outputs).toEqual(['{workspaceRoot}/server/dist/tqserver-windows-amd64.exe']);
-    expect(server.targets?.['cross-compile-windows-amd64']?.options?.binary).toBe('tqserver');
+    expect(server.targets?.['cross-compile']?.outputs).toContain('{workspaceRoot}/server/dist/tqserver-windows-amd64.exe');
+    expect(server.targets?.['cross-compile']?.options?.binary).toBe('tqserver');
     expect(server.targets?.build?.options?.binary).toBe('tqserver');
     expect(server.tags).toContain('tqserver:server');
   });

@@ -142,7 +142,7 @@ const list = (v: string | string[] | undefined): string[] => ([] as string[]).co
 const enabledTags: Record<Enabled, string[]> = { always: [], development: ['tqserver:development'], never: ['tqserver:disabled'] };
 
 /** TQServer builds a disabled worker never and a development-only one for development only. */
-const RELEASE_TARGET = /^(build-prod|cross-compile(-.*)?)$/;
+const RELEASE_TARGET = /^(build-prod|cross-compile)$/;
 function allowedByEnabled(target: string, enabled: Enabled): boolean {
   // A disabled worker is never started by TQServer, so it is not served either.
   if (enabled === 'never') return !(target === 'build' || target === 'serve' || RELEASE_TARGET.test(target));

@@ -144,7 +144,11 @@ export function platforms(worker: Pick<Worker, 'settings' | 'server'>): Platform
 
 const samePlatform = (a: Platform) => (b: Platform) => a.goos === b.goos && a.goarch === b.goarch;
 
-/** Platforms that get a cross-compile target: Go's first-class ports plus whatever the matrix adds. */
+/**
+ * Platforms whose binaries the cross-compile target declares as outputs: Go's first-class ports plus whatever
+ * the matrix adds. The set does not follow the matrix (Nx hashes a project's outputs into all its tasks), so
+ * editing the matrix among these ports changes the cross-compile task's hash only.
+ */
 export function targetPlatforms(worker: Pick<Worker, 'settings' | 'server'>): Platform[] {
   const all = [...TARGETABLE_PLATFORMS];
   for (const p of [...worker.server.crossCompile.platforms, ...(worker.settings.crossCompile.platforms ?? [])]) {
@@ -157,13 +161,22 @@ export function platformName(p: Platform): string {
   return `${p.goos}/${p.goarch}`;
 }
 
+/**
+ * The jobs of one cross-compile task: build-prod's job for each platform of the matrix, in matrix order.
+ * Inference hashes all of them (jobInput); the executor runs all of them, or the one `--platform` names.
+ */
+export function planMatrix(worker: Worker, opts: { vendored?: boolean } = {}): { platform: Platform; job: BuildJob }[] {
+  const prod = planBuild(worker, { target: 'build-prod' }, opts);
+  return platforms(worker).map((platform) => ({ platform, job: forPlatform(prod, worker, platform) }));
+}
+
 export function kindOf(target: string, platform?: string): BuildKind {
   if (target === 'cross-compile' && platform) {
     const [goos, goarch] = platform.split('/');
     return { target, platform: { goos, goarch } };
   }
   if (target === 'build' || target === 'build-prod') return { target };
-  throw new Error(`unknown build target ${JSON.stringify(target)}; expected build, build-prod, or cross-compile with a platform`);
+  throw new Error(`unknown build target ${JSON.stringify(target)}; expected build, build-prod or cross-compile`);
 }
 
 export function planBuild(worker: Worker, kind: BuildKind, opts: { vendored?: boolean } = {}): BuildJob {

@@ -262,11 +262,11 @@ export function buildInputs(job: BuildJob): InputDefinition[] {
 const JOB_MARK = 'echo nx-go-job';
 
 /**
- * The planned job enters the hash here, per task. Target options would not do: Nx hashes every
- * target's options into every task of the project, so a production-only setting would rebuild the
- * development binary too.
+ * The planned job enters the hash here, per task (a cross-compile task: the matrix's jobs, as a list).
+ * Target options would not do: Nx hashes every target's options into every task of the project, so a
+ * production-only setting would rebuild the development binary too.
  */
-export function jobInput(job: BuildJob): InputDefinition {
+export function jobInput(job: BuildJob | readonly BuildJob[]): InputDefinition {
   return { runtime: `${JOB_MARK} ${createHash('sha256').update(JSON.stringify(job)).digest('hex').slice(0, 32)}` };
 }
 

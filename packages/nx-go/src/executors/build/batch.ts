@@ -1,48 +1,14 @@
 // The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
 import { buildSession, runBuildTask, type BuildExecutorOptions, type TaskOutput } from './executor';
+import { batchParallelism } from './parallelism';
+
+export { batchParallelism, parallelFromArgs } from './parallelism';
 
 /** What Nx 22–24 take from a batch implementation's iterator, one entry per task, as soon as it ends. */
 export interface BatchTaskResult {
   task: string;
   result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
-}
-
-/** Nx's own rule (readParallelFromArgsAndEnv): `--parallel`, `--parallel=N`, `--parallel=false`, `--maxParallel=N`. */
-export function parallelFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): number | undefined {
-  const args: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--(parallel|maxParallel|max-parallel)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) continue;
-    const next = argv[i + 1];
-    args[m[1] === 'max-parallel' ? 'maxParallel' : m[1]] = m[2] ?? (next !== undefined && !next.startsWith('-') ? (i++, next) : '');
-  }
-  const count = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
-  if (args.parallel === 'false') return 1;
-  if (args.parallel === 'true' || args.parallel === '' || (env.NX_PARALLEL && args.parallel === undefined)) {
-    return count(args.maxParallel) ?? count(env.NX_PARALLEL) ?? 3;
-  }
-  return count(args.parallel);
-}
-
-/** The command line of the nx process that forked this batch worker (Linux only; elsewhere, none). */
-function parentArgv(): string[] {
-  try {
-    return readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * How many tasks the batch runs at once. Nx runs a batch alone (its scheduler waits for it) but does not
- * tell the batch worker its parallelism: it is read as Nx reads it, from the nx command line, then
- * NX_PARALLEL, then nx.json `parallel` (which `nx g @tqserver/nx-go:init` fills from max_parallel), then Nx's default, 3.
- */
-export function batchParallelism(context: Pick<ExecutorContext, 'nxJsonConfiguration'>, argv = parentArgv(), env = process.env): number {
-  const fromNxJson = Number(context.nxJsonConfiguration?.parallel);
-  return parallelFromArgs(argv, env) ?? (Number.isInteger(fromNxJson) && fromNxJson > 0 ? fromNxJson : 3);
 }
 
 /** Collects one task's output: every line it prints, in order, becomes its terminal output and so its cached log. */
@@ -71,8 +37,8 @@ export default async function* buildBatch(
   _overrides: BuildExecutorOptions,
   context: ExecutorContext,
 ): AsyncGenerator<BatchTaskResult> {
-  const session = buildSession();
   const limit = batchParallelism(context);
+  const session = buildSession(limit);
   const pending = new Set(Object.keys(taskGraph.tasks));
   const failed = new Set<string>();
   const running = new Map<string, Promise<BatchTaskResult>>();

@@ -1,11 +1,11 @@
 // Specifies the build executor's own logic, with the process runner stubbed: config errors, missing plans, run-time timeout.
 
 import type { ExecutorContext } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadServerSettings, loadWorkerSettings, readWorkerFacts } from '../../config/settings';
-import { makeWorker, planBuild, type BuildKind } from '../../plan/build';
+import { makeWorker, planBuild, planMatrix, type BuildKind } from '../../plan/build';
 import { jobInput } from '../../plan/inputs';
 import { runBuildJob } from '../../run/build-job';
 import buildExecutor from './executor';
@@ -47,7 +47,8 @@ beforeEach(() => {
   ws = mkdtempSync(join(tmpdir(), 'nx-go-exec-'));
   savedVerbose = process.env.NX_VERBOSE_LOGGING;
   delete process.env.NX_VERBOSE_LOGGING;
-  run.mockClear();
+  run.mockReset();
+  run.mockImplementation(async () => ({ ok: true }));
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
 });
@@ -73,18 +74,96 @@ it('fails when config.yaml became invalid after inference, naming file:line:col'
 });
 
 it('fails on an unknown target rather than guessing a job', async () => {
-  expect(await buildExecutor({ target: 'cross-compile' }, context())).toEqual({ success: false });
-  expect(console.error).toHaveBeenCalledWith(expect.stringContaining('expected build, build-prod, or cross-compile with a platform'));
+  expect(await buildExecutor({ target: 'release' as 'build' }, context())).toEqual({ success: false });
+  expect(console.error).toHaveBeenCalledWith(expect.stringContaining('expected build, build-prod or cross-compile'));
   expect(run).not.toHaveBeenCalled();
 });
 
-it('plans a cross-compile job for the platform it names', async () => {
-  write('workers/api/src/main.go', 'package main\n');
-  expect(await buildExecutor({ target: 'cross-compile', platform: 'windows/arm64' }, context())).toEqual({ success: true });
-  const [job] = run.mock.calls[0];
-  expect(job).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'windows', goarch: 'arm64' } }));
-  expect(job.env).toMatchObject({ GOOS: 'windows', GOARCH: 'arm64' });
-  expect(job.output).toBe('workers/api/dist/api-windows-arm64.exe');
+describe('cross-compile', () => {
+  const matrixJobs = () => {
+    const server = loadServerSettings(ws);
+    const facts = readWorkerFacts(ws, 'workers/api');
+    return planMatrix(makeWorker('api', 'workers/api', loadWorkerSettings(ws, 'workers/api', server), server, facts), { vendored: facts.vendored }).map((m) => m.job);
+  };
+  const crossContext = (parallel?: number) =>
+    ({ ...context(), targetName: 'cross-compile', nxJsonConfiguration: parallel ? { parallel } : {}, target: { inputs: [jobInput(matrixJobs())] } }) as ExecutorContext;
+
+  beforeEach(() => write('workers/api/src/main.go', 'package main\n'));
+
+  it("builds every platform of the matrix, each as build-prod's job for it, under the hash of all of them", async () => {
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext())).toEqual({ success: true });
+    expect(run.mock.calls.map(([job]) => job)).toEqual(matrixJobs());
+    expect(run.mock.calls.map(([, opts]) => opts.label)).toEqual(
+      ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'].map((p) => `api: cross-compile ${p}`),
+    );
+    expect(run.mock.calls[4][0]).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'windows', goarch: 'amd64' } }));
+  });
+
+  it("refuses a hash of one platform's job: the task hashes the matrix", async () => {
+    const one = { ...crossContext(), target: { inputs: [jobInput(matrixJobs()[0])] } } as ExecutorContext;
+    expect(await buildExecutor({ target: 'cross-compile' }, one)).toEqual({ success: false });
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('changed after Nx computed'));
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  /** Makes each stubbed build take `ms`; `most` is how many ran at once at the peak. */
+  const overlap = (ms: number) => {
+    const seen = { active: 0, most: 0 };
+    run.mockImplementation(async () => {
+      seen.most = Math.max(seen.most, ++seen.active);
+      await new Promise((r) => setTimeout(r, ms));
+      seen.active--;
+      return { ok: true };
+    });
+    return seen;
+  };
+
+  it("runs at most Nx's parallelism of the platforms at once", async () => {
+    const seen = overlap(20);
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext(2))).toEqual({ success: true });
+    expect(run).toHaveBeenCalledTimes(5);
+    expect(seen.most).toBe(2);
+  });
+
+  it("runs them one at a time when server.yaml's parallel is false", async () => {
+    write('config/server.yaml', 'build:\n  defaults:\n    parallel: false\n');
+    const seen = overlap(5);
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext(4))).toEqual({ success: true });
+    expect(run).toHaveBeenCalledTimes(5);
+    expect(seen.most).toBe(1);
+  });
+
+  it('fails the task when one platform fails, after the others have built', async () => {
+    run.mockImplementation(async (job) => (job.env.GOOS === 'darwin' && job.env.GOARCH === 'arm64' ? { ok: false, message: 'api: cross-compile darwin/arm64: exit 1' } : { ok: true }));
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext())).toEqual({ success: false });
+    expect(run).toHaveBeenCalledTimes(5);
+    expect(console.error).toHaveBeenCalledWith('api: cross-compile darwin/arm64: exit 1');
+  });
+
+  it("removes declared binaries this run does not write, so the cache entry holds this run's only", async () => {
+    for (const p of ['linux-386', 'linux-amd64', 'windows-amd64.exe']) write(`workers/api/dist/api-${p}`, 'old');
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext())).toEqual({ success: true });
+    // linux/386 is a first-class port outside the matrix: a declared output nobody builds now.
+    expect(existsSync(join(ws, 'workers/api/dist/api-linux-386'))).toBe(false);
+    // The matrix's own binaries are left to the builds, which replace them atomically.
+    expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(true);
+  });
+
+  it('builds only the platform --platform names, any first-class port, and removes the other binaries', async () => {
+    write('workers/api/dist/api-linux-amd64', 'old');
+    expect(await buildExecutor({ target: 'cross-compile', platform: 'linux/386' }, crossContext())).toEqual({ success: true });
+    expect(run).toHaveBeenCalledTimes(1);
+    const [job, opts] = run.mock.calls[0];
+    expect(job).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'linux', goarch: '386' } }));
+    expect(opts.label).toBe('api: cross-compile linux/386');
+    expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(false);
+  });
+
+  it('refuses a --platform whose binary the target does not declare', async () => {
+    expect(await buildExecutor({ target: 'cross-compile', platform: 'windows/arm64' }, crossContext())).toEqual({ success: false });
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('--platform "windows/arm64" is not valid; expected one of linux/amd64, linux/arm64'));
+    expect(run).not.toHaveBeenCalled();
+  });
 });
 
 it('refuses to build when the settings changed after Nx hashed the task', async () => {

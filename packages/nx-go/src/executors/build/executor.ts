@@ -1,20 +1,21 @@
 // The build executor: plans the job again from config.yaml and server.yaml (as inference did) and runs it.
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadServerSettings, readWorkerFacts, type ServerSettings } from '../../config/settings';
-import { kindOf, makeWorker, planBuild } from '../../plan/build';
+import { loadServerSettings, parsePlatform, readWorkerFacts, type ServerSettings } from '../../config/settings';
+import { forPlatform, kindOf, makeWorker, outputPath, planBuild, planMatrix, platformName, targetPlatforms, type BuildJob, type Worker } from '../../plan/build';
 import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
 import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
 import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
 import { depDirs } from '../job/dep-dirs';
+import { batchParallelism, limiter } from './parallelism';
 
 export interface BuildExecutorOptions {
-  /** Which job: build (development), build-prod, or cross-compile with `platform`. */
+  /** Which job: build (development), build-prod, or cross-compile (every platform of the matrix). */
   target?: 'build' | 'build-prod' | 'cross-compile';
-  /** "goos/goarch", for cross-compile. */
+  /** "goos/goarch": cross-compile builds this one platform instead of the matrix. */
   platform?: string;
   serverConfig?: string;
   /** The binary's name when it is not the project's (TQServer's server is built to server/bin/tqserver). */
@@ -35,9 +36,11 @@ export interface BuildSession {
   workTree(workspaceRoot: string): boolean;
   embeds: EmbedScan;
   nested: Map<string, string[]>;
+  /** Runs one go build when a slot is free: every build of the run, a cross-compile task's platforms included, shares them. */
+  slot: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-export function buildSession(): BuildSession {
+export function buildSession(parallelism = 3): BuildSession {
   const servers = new Map<string, ServerSettings>();
   let stamp: Promise<StampResult> | undefined;
   let workTree: boolean | undefined;
@@ -48,6 +51,7 @@ export function buildSession(): BuildSession {
     workTree: (root) => (workTree ??= isWorkTree(root)),
     embeds: new Map(),
     nested: new Map(),
+    slot: limiter(parallelism),
   };
 }
 
@@ -97,7 +101,42 @@ function hashedModules(context: ExecutorContext, name: string, fallback: HashedM
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** One build task, start to end: plan, check the hash still describes the plan, guard embeds, run. */
+/** What one task runs: its jobs (a cross-compile task: one per platform), the job input it must hash, the stale outputs it removes. */
+interface TaskPlan {
+  jobs: { job: BuildJob; label: string }[];
+  hashed: string;
+  stale: string[];
+}
+
+function planTask(worker: Worker, target: string, options: BuildExecutorOptions, vendored: boolean, label: string): TaskPlan {
+  if (target !== 'cross-compile') {
+    const job = planBuild(worker, kindOf(target), { vendored });
+    return { jobs: [{ job, label }], hashed: runtimeOf(jobInput(job)), stale: [] };
+  }
+  const matrix = planMatrix(worker, { vendored });
+  let chosen = matrix;
+  if (options.platform !== undefined) {
+    const declared = targetPlatforms(worker);
+    const platform = parsePlatform(options.platform);
+    if (!declared.some((p) => p.goos === platform.goos && p.goarch === platform.goarch)) {
+      throw new Error(`${label}: --platform ${JSON.stringify(options.platform)} is not valid; expected one of ${declared.map(platformName).join(', ')} (Go's first-class ports and the matrix's)`);
+    }
+    chosen = matrix.filter((m) => platformName(m.platform) === options.platform);
+    if (!chosen.length) chosen = [{ platform, job: forPlatform(planBuild(worker, { target: 'build-prod' }, { vendored }), worker, platform) }];
+  }
+  // Every declared output this run does not write goes: Nx would otherwise cache an older run's binary with it.
+  const written = new Set(chosen.map((m) => m.job.output));
+  const stale = targetPlatforms(worker).map((platform) => outputPath(worker, { target: 'cross-compile', platform })).filter((o) => !written.has(o));
+  return {
+    jobs: chosen.map(({ platform, job }) => ({ job, label: `${label} ${platformName(platform)}` })),
+    hashed: runtimeOf(jobInput(matrix.map((m) => m.job))),
+    stale,
+  };
+}
+
+const runtimeOf = (input: unknown) => (input as { runtime: string }).runtime;
+
+/** One build task, start to end: plan, check the hash still describes the plan, guard embeds, run its jobs. */
 export async function runBuildTask(
   options: BuildExecutorOptions,
   context: ExecutorContext,
@@ -110,46 +149,56 @@ export async function runBuildTask(
   };
   if (options.configError) return fail(options.configError);
   let run;
-  let job;
+  let plan: TaskPlan;
   try {
     run = projectRun(context, options.serverConfig, options.verbose, session.server);
     const facts = readWorkerFacts(run.workspaceRoot, run.root);
     const worker = makeWorker(run.name, run.root, run.settings, run.server, facts, options.binary);
-    job = planBuild(worker, kindOf(options.target ?? context.targetName ?? '', options.platform), { vendored: facts.vendored });
+    plan = planTask(worker, options.target ?? context.targetName ?? '', options, facts.vendored, run.label);
   } catch (e) {
     return fail(message(e));
   }
-  // The hash was computed from the job inference planned; building anything else would cache a lie.
+  // The hash was computed from the jobs inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);
-  if (hashed !== undefined && hashed !== (jobInput(job) as { runtime: string }).runtime) {
+  if (hashed !== undefined && hashed !== plan.hashed) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
   const goModFile = join(run.workspaceRoot, run.root, 'go.mod');
   const goMod = existsSync(goModFile) ? readFileSync(goModFile, 'utf8') : '';
-  const disk: DiskScope = { root: run.root, ...replacedModules(run.root, goMod), settings: run.settings, flagFiles: job.files ?? [] };
+  // The jobs of a task differ only in GOOS, GOARCH and the output: one check covers them all.
+  const disk: DiskScope = { root: run.root, ...replacedModules(run.root, goMod), settings: run.settings, flagFiles: plan.jobs[0]?.job.files ?? [] };
   const modules = hashedModules(context, run.name, { root: run.root, inputs: sourceInputs(run.settings) }, session);
   const git = gitIgnoredFiles(run.workspaceRoot, disk, () => session.workTree(run.workspaceRoot));
   const unhashable = unhashableWorkspace(run.workspaceRoot, git, run.label);
   if (unhashable) return fail(unhashable);
   const embeds = unhashedEmbeds(run.workspaceRoot, modules, git, session.embeds);
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
-  const deps = depDirs(job.deps ?? [], run.name, context);
+  const deps = depDirs(plan.jobs[0]?.job.deps ?? [], run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
-  const label = run.label;
-  const workspaceRoot = run.workspaceRoot;
-  const result = await runBuildJob(job, {
-    deps: deps.dirs,
-    workspaceRoot,
-    label,
-    timeoutMs: run.settings.timeoutMs,
-    verbose: run.verbose,
-    log: (line) => out.info(line),
-    onOutput: out.chunk,
-    readStamp: () => session.stamp(workspaceRoot, label),
-  });
-  return result.ok ? { success: true } : fail(result.message ?? `${label} failed`);
+  const { workspaceRoot, settings, verbose } = run;
+  for (const file of plan.stale) rmSync(join(workspaceRoot, file), { force: true });
+  if (!plan.jobs.length) out.info(`${run.label}: the cross-compile matrix is empty; nothing to build`);
+  const runJob = ({ job, label }: TaskPlan['jobs'][number]) =>
+    session.slot(() =>
+      runBuildJob(job, {
+        deps: deps.dirs,
+        workspaceRoot,
+        label,
+        timeoutMs: settings.timeoutMs,
+        verbose,
+        log: (line) => out.info(line),
+        onOutput: out.chunk,
+        readStamp: () => session.stamp(workspaceRoot, run.label),
+      }),
+    );
+  // server.yaml's parallel: false runs a matrix one platform at a time, as it runs tasks one at a time.
+  const results = [];
+  if (run.server.parallel) results.push(...(await Promise.all(plan.jobs.map(runJob))));
+  else for (const j of plan.jobs) results.push(await runJob(j));
+  const failed = results.flatMap((r, i) => (r.ok ? [] : [r.message ?? `${plan.jobs[i].label} failed`]));
+  return failed.length ? fail(failed.join('\n')) : { success: true };
 }
 
 export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runBuildTask(options, context, buildSession());
+  return runBuildTask(options, context, buildSession(batchParallelism(context)));
 }
