@@ -264,7 +264,7 @@ describe('the cross-compile target', () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
     expect(api.targets!['cross-compile'].metadata?.description).toBe(
       "Production builds for linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64: build-prod's job with GOOS=<goos> GOARCH=<goarch>, " +
-        'into workers/api/dist/api-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one',
+        'into workers/api/dist/api-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one of them',
     );
     expect(jobOf(api.targets!['build-prod']).exec).toContain('-trimpath');
   });

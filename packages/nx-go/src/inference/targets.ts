@@ -98,7 +98,7 @@ function crossCompileTarget(worker: Worker, prod: BuildJob, ctx: InferenceContex
       technologies,
       description: names.length
         ? `Production builds for ${names.join(', ')}: build-prod's job with ${pinned.join(' ')}, into ${posix.dirname(sample.output)}/` +
-          `${worker.binary ?? worker.name}-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one`
+          `${worker.binary ?? worker.name}-<goos>-<goarch>[.exe]; --platform=<goos>/<goarch> builds one of them`
         : 'Production builds for no platform (the matrix is empty)',
     },
   }, worker);

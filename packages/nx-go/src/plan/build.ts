@@ -139,7 +139,8 @@ function mainPackageArg(worker: Worker): string {
 export function platforms(worker: Pick<Worker, 'settings' | 'server'>): Platform[] {
   const matrix = worker.settings.crossCompile.platforms ?? worker.server.crossCompile.platforms;
   const ignored = [...worker.server.crossCompile.ignore, ...worker.settings.crossCompile.ignore];
-  return matrix.filter((p) => !ignored.some(samePlatform(p)));
+  // A platform listed twice is built once: two builds of it would race for one output.
+  return matrix.filter((p, i) => !ignored.some(samePlatform(p)) && matrix.findIndex(samePlatform(p)) === i);
 }
 
 const samePlatform = (a: Platform) => (b: Platform) => a.goos === b.goos && a.goarch === b.goarch;

@@ -49,7 +49,8 @@ function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The signals that interrupt a run (Ctrl-C, a CI cancel, a closed terminal): every listener in the plugin uses this list. */
+export const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * The watcher's script. Line 1 is the step's process group; line 2 "done" means the step ended normally.

@@ -1,6 +1,7 @@
 // The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildSession, runBuildTask, type BuildExecutorOptions, type TaskOutput } from './executor';
+import { INTERRUPTS } from '../../run/process';
 import { batchParallelism } from './parallelism';
 
 export { batchParallelism, parallelFromArgs } from './parallelism';
@@ -21,8 +22,6 @@ function taskLog(): TaskOutput & { text(): string } {
     text: () => text,
   };
 }
-
-const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Runs the batch's tasks, at most `batchParallelism` at once, and yields each task's result when it ends,

@@ -88,7 +88,11 @@ describe('cross-compile', () => {
   const crossContext = (parallel?: number) =>
     ({ ...context(), targetName: 'cross-compile', nxJsonConfiguration: parallel ? { parallel } : {}, target: { inputs: [jobInput(matrixJobs())] } }) as ExecutorContext;
 
-  beforeEach(() => write('workers/api/src/main.go', 'package main\n'));
+  let listeners: number;
+  beforeEach(() => {
+    write('workers/api/src/main.go', 'package main\n');
+    listeners = process.listenerCount('SIGINT');
+  });
 
   it("builds every platform of the matrix, each as build-prod's job for it, under the hash of all of them", async () => {
     expect(await buildExecutor({ target: 'cross-compile' }, crossContext())).toEqual({ success: true });
@@ -149,20 +153,52 @@ describe('cross-compile', () => {
     expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(true);
   });
 
-  it('builds only the platform --platform names, any first-class port, and removes the other binaries', async () => {
+  it('builds only the platform of the matrix that --platform names, and removes the other binaries', async () => {
     write('workers/api/dist/api-linux-amd64', 'old');
-    expect(await buildExecutor({ target: 'cross-compile', platform: 'linux/386' }, crossContext())).toEqual({ success: true });
+    expect(await buildExecutor({ target: 'cross-compile', platform: 'windows/amd64' }, crossContext())).toEqual({ success: true });
     expect(run).toHaveBeenCalledTimes(1);
     const [job, opts] = run.mock.calls[0];
-    expect(job).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'linux', goarch: '386' } }));
-    expect(opts.label).toBe('api: cross-compile linux/386');
+    expect(job).toEqual(expectedJob({ target: 'cross-compile', platform: { goos: 'windows', goarch: 'amd64' } }));
+    expect(opts.label).toBe('api: cross-compile windows/amd64');
     expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(false);
   });
 
-  it('refuses a --platform whose binary the target does not declare', async () => {
-    expect(await buildExecutor({ target: 'cross-compile', platform: 'windows/arm64' }, crossContext())).toEqual({ success: false });
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('--platform "windows/arm64" is not valid; expected one of linux/amd64, linux/arm64'));
+  it.each([
+    ['a first-class port outside the matrix', 'linux/386', ''],
+    ['a port the matrix ignores', 'windows/amd64', 'build:\n  cross_compile:\n    ignore: [windows/amd64]\n'],
+    ['any port of an empty matrix', 'linux/amd64', 'build:\n  cross_compile:\n    platforms: []\n'],
+  ])('builds nothing for %s: the job run is always one the task hashed', async (_label, platform, config) => {
+    if (config) write('workers/api/config.yaml', config);
+    write('workers/api/dist/api-linux-amd64', 'old');
+    expect(await buildExecutor({ target: 'cross-compile', platform }, crossContext())).toEqual({ success: true });
     expect(run).not.toHaveBeenCalled();
+    expect(console.info).toHaveBeenCalledWith(expect.stringContaining(`api: cross-compile: ${platform} is not in api's matrix`));
+    expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(false);
+  });
+
+  it('fails on a --platform that is not goos/goarch, naming the value', async () => {
+    expect(await buildExecutor({ target: 'cross-compile', platform: 'linux' }, crossContext())).toEqual({ success: false });
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('--platform "linux" is not valid; expected goos/goarch, e.g. linux/arm64'));
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('starts no waiting platform after Ctrl-C', async () => {
+    // The first build is interrupted (runStep kills it and reports); the four waiting for a slot never start.
+    run.mockImplementation(async (job) => {
+      process.emit('SIGINT', 'SIGINT');
+      return { ok: false, message: `api: cross-compile ${job.env.GOOS}/${job.env.GOARCH}: interrupted by SIGINT` };
+    });
+    expect(await buildExecutor({ target: 'cross-compile' }, crossContext(1))).toEqual({ success: false });
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('api: cross-compile darwin/arm64: not started: interrupted by SIGINT'));
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
+
+  it('builds a platform listed twice once', async () => {
+    write('workers/api/config.yaml', 'build:\n  cross_compile:\n    platforms: [linux/amd64, linux/arm64, linux/amd64]\n');
+    const ctx = crossContext();
+    expect(await buildExecutor({ target: 'cross-compile' }, ctx)).toEqual({ success: true });
+    expect(run.mock.calls.map(([, opts]) => opts.label)).toEqual(['api: cross-compile linux/amd64', 'api: cross-compile linux/arm64']);
   });
 });
 

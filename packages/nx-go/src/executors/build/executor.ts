@@ -2,11 +2,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadServerSettings, parsePlatform, readWorkerFacts, type ServerSettings } from '../../config/settings';
-import { forPlatform, kindOf, makeWorker, outputPath, planBuild, planMatrix, platformName, targetPlatforms, type BuildJob, type Worker } from '../../plan/build';
+import { loadServerSettings, readWorkerFacts, type ServerSettings } from '../../config/settings';
+import { kindOf, makeWorker, outputPath, planBuild, planMatrix, platformName, targetPlatforms, type BuildJob, type Worker } from '../../plan/build';
 import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
 import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
 import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
+import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
 import { depDirs } from '../job/dep-dirs';
@@ -106,7 +107,11 @@ interface TaskPlan {
   jobs: { job: BuildJob; label: string }[];
   hashed: string;
   stale: string[];
+  /** Why a cross-compile task builds nothing. */
+  note?: string;
 }
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+$/;
 
 function planTask(worker: Worker, target: string, options: BuildExecutorOptions, vendored: boolean, label: string): TaskPlan {
   if (target !== 'cross-compile') {
@@ -115,14 +120,15 @@ function planTask(worker: Worker, target: string, options: BuildExecutorOptions,
   }
   const matrix = planMatrix(worker, { vendored });
   let chosen = matrix;
+  let note: string | undefined;
   if (options.platform !== undefined) {
-    const declared = targetPlatforms(worker);
-    const platform = parsePlatform(options.platform);
-    if (!declared.some((p) => p.goos === platform.goos && p.goarch === platform.goarch)) {
-      throw new Error(`${label}: --platform ${JSON.stringify(options.platform)} is not valid; expected one of ${declared.map(platformName).join(', ')} (Go's first-class ports and the matrix's)`);
-    }
+    if (!PLATFORM.test(options.platform)) throw new Error(`${label}: --platform ${JSON.stringify(options.platform)} is not valid; expected goos/goarch, e.g. linux/arm64`);
+    // One platform of the matrix: the worker's matrix and ignore list decide, so one command can split
+    // every worker's matrix across CI machines, and the job run is always one the task hashed.
     chosen = matrix.filter((m) => platformName(m.platform) === options.platform);
-    if (!chosen.length) chosen = [{ platform, job: forPlatform(planBuild(worker, { target: 'build-prod' }, { vendored }), worker, platform) }];
+    if (!chosen.length) note = `${label}: ${options.platform} is not in ${worker.name}'s matrix (${matrix.map((m) => platformName(m.platform)).join(', ') || 'empty'}); nothing to build`;
+  } else if (!matrix.length) {
+    note = `${label}: the cross-compile matrix is empty; nothing to build`;
   }
   // Every declared output this run does not write goes: Nx would otherwise cache an older run's binary with it.
   const written = new Set(chosen.map((m) => m.job.output));
@@ -131,6 +137,7 @@ function planTask(worker: Worker, target: string, options: BuildExecutorOptions,
     jobs: chosen.map(({ platform, job }) => ({ job, label: `${label} ${platformName(platform)}` })),
     hashed: runtimeOf(jobInput(matrix.map((m) => m.job))),
     stale,
+    note,
   };
 }
 
@@ -177,10 +184,14 @@ export async function runBuildTask(
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const { workspaceRoot, settings, verbose } = run;
   for (const file of plan.stale) rmSync(join(workspaceRoot, file), { force: true });
-  if (!plan.jobs.length) out.info(`${run.label}: the cross-compile matrix is empty; nothing to build`);
+  if (plan.note) out.info(plan.note);
+  // After Ctrl-C (or SIGTERM), the running builds are killed by runStep and no waiting platform starts.
+  let stopped: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => (stopped ??= signal);
+  for (const s of INTERRUPTS) process.on(s, onSignal);
   const runJob = ({ job, label }: TaskPlan['jobs'][number]) =>
-    session.slot(() =>
-      runBuildJob(job, {
+    session.slot(async () =>
+      stopped ? { ok: false, message: `${label}: not started: interrupted by ${stopped}` } : runBuildJob(job, {
         deps: deps.dirs,
         workspaceRoot,
         label,
@@ -193,8 +204,12 @@ export async function runBuildTask(
     );
   // server.yaml's parallel: false runs a matrix one platform at a time, as it runs tasks one at a time.
   const results = [];
-  if (run.server.parallel) results.push(...(await Promise.all(plan.jobs.map(runJob))));
-  else for (const j of plan.jobs) results.push(await runJob(j));
+  try {
+    if (run.server.parallel) results.push(...(await Promise.all(plan.jobs.map(runJob))));
+    else for (const j of plan.jobs) results.push(await runJob(j));
+  } finally {
+    for (const s of INTERRUPTS) process.off(s, onSignal);
+  }
   const failed = results.flatMap((r, i) => (r.ok ? [] : [r.message ?? `${plan.jobs[i].label} failed`]));
   return failed.length ? fail(failed.join('\n')) : { success: true };
 }
