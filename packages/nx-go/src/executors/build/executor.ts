@@ -215,5 +215,8 @@ export async function runBuildTask(
 }
 
 export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runBuildTask(options, context, buildSession(batchParallelism(context)));
+  const parallelism = batchParallelism(context);
+  // A cross-compile task's running platforms each listen for the interrupt signals, as the task does.
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 2 * parallelism + 10));
+  return runBuildTask(options, context, buildSession(parallelism));
 }
