@@ -73,6 +73,12 @@ describe('cross-compile', () => {
     expect(fromCache(ws.nxOk(['run', 'api:cross-compile']).tasks.get('api:cross-compile'))).toBe(true);
     expect(PLATFORMS.filter((p) => ws.exists(binary(p)))).toEqual(PLATFORMS);
     expect(fromCache(ws.nxOk(['run', 'api:cross-compile', '--platform=linux/arm64']).tasks.get('api:cross-compile'))).toBe(true);
+    // A value that is not goos/goarch (a bare --platform is true to Nx) fails with a readable message, in the batch too.
+    for (const bad of ['--platform', '--platform=linux']) {
+      const r = ws.nx(['run', 'api:cross-compile', bad]);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/api: cross-compile: --platform (true|"linux") is not valid; expected goos\/goarch, e.g. linux\/arm64/);
+    }
   });
 
   it('misses for what its one named input (go-cross) stands for, and for an imported library, and hits otherwise', () => {

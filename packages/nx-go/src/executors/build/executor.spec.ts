@@ -176,9 +176,13 @@ describe('cross-compile', () => {
     expect(existsSync(join(ws, 'workers/api/dist/api-linux-amd64'))).toBe(false);
   });
 
-  it('fails on a --platform that is not goos/goarch, naming the value', async () => {
-    expect(await buildExecutor({ target: 'cross-compile', platform: 'linux' }, crossContext())).toEqual({ success: false });
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('--platform "linux" is not valid; expected goos/goarch, e.g. linux/arm64'));
+  it.each([
+    ['linux', '"linux"'],
+    [true, 'true'],
+    [123, '123'],
+  ])('fails on a --platform that is not goos/goarch (%p), naming the value', async (platform, shown) => {
+    expect(await buildExecutor({ target: 'cross-compile', platform: platform as string }, crossContext())).toEqual({ success: false });
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining(`--platform ${shown} is not valid; expected goos/goarch, e.g. linux/arm64`));
     expect(run).not.toHaveBeenCalled();
   });
 

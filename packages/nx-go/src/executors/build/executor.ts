@@ -122,7 +122,9 @@ function planTask(worker: Worker, target: string, options: BuildExecutorOptions,
   let chosen = matrix;
   let note: string | undefined;
   if (options.platform !== undefined) {
-    if (!PLATFORM.test(options.platform)) throw new Error(`${label}: --platform ${JSON.stringify(options.platform)} is not valid; expected goos/goarch, e.g. linux/arm64`);
+    // A bare --platform reaches here as true, --platform=123 as a number.
+    const given: unknown = options.platform;
+    if (typeof given !== 'string' || !PLATFORM.test(given)) throw new Error(`${label}: --platform ${JSON.stringify(given)} is not valid; expected goos/goarch, e.g. linux/arm64`);
     // One platform of the matrix: the worker's matrix and ignore list decide, so one command can split
     // every worker's matrix across CI machines, and the job run is always one the task hashed.
     chosen = matrix.filter((m) => platformName(m.platform) === options.platform);
