@@ -2,7 +2,7 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 import { SERVER_CONFIG_FILE } from '../config/settings';
-import { forPlatform, outputPath, planBuild, platformName, platforms, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
+import { forPlatform, outputPath, planBuild, planMatrix, platformName, targetPlatforms, type BuildJob, type BuildKind, type Worker } from '../plan/build';
 import { diskDigestCommand, type DiskScope } from '../plan/disk-inputs';
 import { dockerBuildTarget } from './docker-target';
 import {
@@ -78,8 +78,9 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
  * The inputs are one named input when standard (crossInputs); serverConfig is left to its default.
  */
 function crossCompileTarget(worker: Worker, prod: BuildJob, ctx: InferenceContext): TargetConfiguration {
-  const matrix = platforms(worker);
-  const jobs = matrix.map((p) => forPlatform(prod, worker, p));
+  const planned = planMatrix(worker, {}, prod);
+  const matrix = planned.map((m) => m.platform);
+  const jobs = planned.map((m) => m.job);
   const { server } = worker;
   const sample = jobs[0] ?? forPlatform(prod, worker, targetPlatforms(worker)[0]);
   // The variables each platform sets: GOOS and GOARCH per platform, the others (CGO_ENABLED) alike for all.

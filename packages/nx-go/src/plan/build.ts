@@ -166,16 +166,16 @@ export function platformName(p: Platform): string {
  * The jobs of one cross-compile task: build-prod's job for each platform of the matrix, in matrix order.
  * Inference hashes all of them (jobInput); the executor runs all of them, or the one `--platform` names.
  */
-export function planMatrix(worker: Worker, opts: { vendored?: boolean } = {}): { platform: Platform; job: BuildJob }[] {
-  const prod = planBuild(worker, { target: 'build-prod' }, opts);
+export function planMatrix(
+  worker: Worker,
+  opts: { vendored?: boolean } = {},
+  prod = planBuild(worker, { target: 'build-prod' }, opts),
+): { platform: Platform; job: BuildJob }[] {
   return platforms(worker).map((platform) => ({ platform, job: forPlatform(prod, worker, platform) }));
 }
 
-export function kindOf(target: string, platform?: string): BuildKind {
-  if (target === 'cross-compile' && platform) {
-    const [goos, goarch] = platform.split('/');
-    return { target, platform: { goos, goarch } };
-  }
+/** The kind of a build or build-prod task; cross-compile tasks are planned by planMatrix. */
+export function kindOf(target: string): BuildKind {
   if (target === 'build' || target === 'build-prod') return { target };
   throw new Error(`unknown build target ${JSON.stringify(target)}; expected build, build-prod or cross-compile`);
 }
