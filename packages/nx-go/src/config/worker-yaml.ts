@@ -1,8 +1,9 @@
 // TQServer's own config files: workers/<name>/config/worker.yaml (type, enabled, build:) and the `workers:` section of server.yaml.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { ConfigError, parseWorkerSettings, WORKER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from './settings';
+import { readYamlText, type YamlText } from './yaml-text';
 
 /** Where TQServer keeps a worker's settings, relative to the worker; its presence makes a directory a worker. */
 export const WORKER_YAML_FILE = 'config/worker.yaml';
@@ -25,18 +26,16 @@ interface YamlRoot {
   where: (node: Node | null | undefined) => string;
 }
 
-/** Parses YAML text into its top-level mapping, or throws a ConfigError with file:line:col. */
-function parseRoot(file: string, text: string): YamlRoot {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+/** The parsed text's top-level mapping, or a ConfigError with file:line:col. */
+function rootOf(file: string, { contents, errors, lineCounter }: YamlText): YamlRoot {
   const at = (offset: number | undefined) => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
     return `${file}:${line}:${col}`;
   };
-  if (doc.errors.length) {
-    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`));
+  if (errors.length) {
+    throw new ConfigError(errors.map((e) => `${at(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`));
   }
-  const root = doc.contents as Node | null;
+  const root = contents;
   if (root === null || (isScalar(root) && root.value === null)) return { map: null, where: (n) => at(n?.range?.[0]) };
   if (!isMap(root)) throw new ConfigError([`${at(root.range?.[0])}: expected a YAML mapping at the top level`]);
   return { map: root, where: (n) => at(n?.range?.[0] ?? root.range?.[0]) };
@@ -51,7 +50,7 @@ function topLevel(root: YamlRoot, key: string): Node | null | undefined {
 /** Whether `text` has a top-level `build:` key; a file that does not parse is reported by the settings reader. */
 export function hasBuildSection(file: string, text: string): boolean {
   try {
-    return topLevel(parseRoot(file, text), 'build') !== undefined;
+    return readYamlText(text, (parsed) => topLevel(rootOf(file, parsed), 'build') !== undefined);
   } catch {
     return false;
   }
@@ -62,7 +61,10 @@ export function hasBuildSection(file: string, text: string): boolean {
  * know and so does this reader; `build:` is validated by the settings reader, strictly.
  */
 export function parseWorkerYaml(file: string, text: string): WorkerYaml {
-  const root = parseRoot(file, text);
+  return readYamlText(text, (parsed) => readWorkerYaml(rootOf(file, parsed)));
+}
+
+function readWorkerYaml(root: YamlRoot): WorkerYaml {
   const problems: string[] = [];
 
   let type: WorkerType = 'go';
@@ -146,9 +148,10 @@ export function loadBuildSettings(workspaceRoot: string, root: string, server: S
 export function workersDirectory(file: string, text: string | null): string | undefined {
   if (text === null) return undefined;
   try {
-    const section = topLevel(parseRoot(file, text), 'workers');
-    if (!section || !isMap(section)) return undefined;
-    const value = section.get('directory');
+    const value = readYamlText(text, (parsed) => {
+      const section = topLevel(rootOf(file, parsed), 'workers');
+      return section && isMap(section) ? section.get('directory') : undefined;
+    });
     return typeof value === 'string' && value.trim() !== '' ? posix.normalize(value.trim()).replace(/\/+$/, '') : undefined;
   } catch {
     return undefined;

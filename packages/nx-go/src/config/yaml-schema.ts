@@ -1,5 +1,6 @@
 // A small typed schema walker over `yaml` documents: every error carries file, line, column, key and value.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { parseYamlText, readYamlText, type YamlText } from './yaml-text';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -185,17 +186,19 @@ export function object<S extends Shape>(shape: S): FieldType<Parsed<S>> {
  * belong to other parts of TQServer and are left alone. Throws ConfigError listing every problem.
  */
 export function readSection<S extends Shape>(file: string, text: string, section: string, shape: S): Parsed<S> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return readYamlText(text, (parsed) => readParsedSection(file, parsed, section, shape));
+}
+
+function readParsedSection<S extends Shape>(file: string, { contents, errors, lineCounter }: YamlText, section: string, shape: S): Parsed<S> {
   const problems: string[] = [];
   const where = (offset: number | undefined) => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
     return `${file}:${line}:${col}`;
   };
-  for (const e of doc.errors) problems.push(`${where(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`);
+  for (const e of errors) problems.push(`${where(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`);
   if (problems.length) throw new ConfigError(problems);
 
-  const root = doc.contents as Node | null;
+  const root = contents;
   if (root === null || (isScalar(root) && root.value === null)) return {};
   if (!isMap(root)) throw new ConfigError([`${where(root.range?.[0])}: expected a YAML mapping at the top level, found ${show(root)}`]);
   const sectionNode = root.get(section, true) as Node | undefined;
@@ -268,10 +271,11 @@ export function mapOf<T>(value: FieldType<T>, nameDescribe: string, isName: (s: 
  * (a template error); elsewhere the position of the value itself is given.
  */
 export function locate(file: string, text: string, path: ReadonlyArray<string | number>, offset?: number): string {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  let node = doc.getIn(path, true) as Node | undefined;
-  for (let n = path.length - 1; node === undefined && n >= 0; n--) node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+  const { contents, lineCounter } = parseYamlText(text);
+  const getIn = (p: ReadonlyArray<string | number>): Node | undefined =>
+    p.length === 0 ? (contents ?? undefined) : isMap(contents) || isSeq(contents) ? (contents.getIn(p, true) as Node | undefined) : undefined;
+  let node = getIn(path);
+  for (let n = path.length - 1; node === undefined && n >= 0; n--) node = getIn(path.slice(0, n));
   let start = node?.range?.[0] ?? 0;
   if (node && isScalar(node) && typeof node.value === 'string' && offset !== undefined) {
     const source = text.slice(node.range![0], node.range![1]);

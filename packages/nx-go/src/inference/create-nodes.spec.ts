@@ -432,10 +432,15 @@ describe('vendoring and server settings', () => {
 });
 
 describe('memoisation', () => {
-  it('writes the memo under NX_WORKSPACE_DATA_DIRECTORY and returns equal results from it', async () => {
+  /** One turn of the event loop: the memo is written after createNodes has returned its results. */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('writes the memo under NX_WORKSPACE_DATA_DIRECTORY, after returning, and returns equal results from it', async () => {
     const files = standardWorkspace();
     const first = await infer(files);
     const memo = join(dataDir, MEMO_FILE);
+    expect(existsSync(memo)).toBe(false);
+    await turn();
     expect(existsSync(memo)).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(memo, 'utf8')))).toHaveLength(3);
     const second = await infer(files);
@@ -445,6 +450,7 @@ describe('memoisation', () => {
   it('really serves the second call from the memo', async () => {
     const files = [goMod('workers/api')];
     await infer(files);
+    await turn();
     const memo = join(dataDir, MEMO_FILE);
     const entries = JSON.parse(readFileSync(memo, 'utf8')) as Record<string, ProjectConfiguration>;
     for (const project of Object.values(entries)) project.tags = ['from-memo'];

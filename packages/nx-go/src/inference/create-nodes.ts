@@ -183,6 +183,6 @@ export async function createGoNodes(
     const project = memo.get(key, () => withRuntimeNamedInputs(infer(), goEnvScript));
     results.push([file, { projects: { [root]: project } }] as const);
   }
-  memo.save();
+  memo.saveSoon();
   return results;
 }

@@ -3,6 +3,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Memos whose write waits until the inference that filled them has returned its results. */
+const unsaved = new Set<InferenceMemo<unknown>>();
+
+function saveUnsaved(): void {
+  for (const memo of unsaved) memo.save();
+  unsaved.clear();
+}
+
 export class InferenceMemo<T> {
   private readonly next: Record<string, T> = {};
   private changed = false;
@@ -17,6 +25,8 @@ export class InferenceMemo<T> {
   static open<T>(workspaceRoot: string, salt: string, name = 'tqserver-nx-go-inference'): InferenceMemo<T> {
     const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
     const file = join(dir, `${name}.json`);
+    // A memo from an earlier call in this process that is still waiting is written before it is read.
+    saveUnsaved();
     let previous: Record<string, T> = {};
     try {
       if (existsSync(file)) previous = JSON.parse(readFileSync(file, 'utf8'));
@@ -36,6 +46,15 @@ export class InferenceMemo<T> {
     }
     this.next[hash] = value;
     return value;
+  }
+
+  /**
+   * save(), once the caller has returned: Nx sends createNodes' results on before the write, and parses
+   * them in its own process while this one writes the memo. A read-only or lost write only costs time.
+   */
+  saveSoon(): void {
+    if (unsaved.size === 0) setImmediate(saveUnsaved);
+    unsaved.add(this as InferenceMemo<unknown>);
   }
 
   /** Writes only the entries used this time, so the file never outgrows the workspace. */

@@ -421,7 +421,7 @@ function layoutProjects(
       }
     }
   }
-  memo.save();
+  memo.saveSoon();
   for (const [moduleRoot, projects] of byModule) results.push([posix.join(moduleRoot, 'go.mod'), { projects }] as const);
   return results;
 }
