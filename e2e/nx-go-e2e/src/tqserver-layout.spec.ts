@@ -250,6 +250,39 @@ describe('TQServer layout: the example workspace', () => {
     reset();
   });
 
+  it("misses only cross-compile when worker.yaml's matrix changes; --platform splits the matrix across hello and the server, and worker.yaml's ignore holds", () => {
+    reset();
+    const outputs = (name: string) => (showProject(ws, name).targets['cross-compile'].outputs ?? []).map((o) => o.replace('{workspaceRoot}/', ''));
+    const windowsBinary = (name: string) => {
+      const found = outputs(name).find((o) => o.endsWith('-windows-amd64.exe'));
+      if (!found) throw new Error(`${name}:cross-compile declares no windows/amd64 binary: ${outputs(name).join(', ')}`);
+      return found;
+    };
+    const all = ['run-many', '-t', 'build', 'build-prod', 'cross-compile', 'test', '-p', 'hello'];
+    ws.nxOk(all);
+    expect(ws.exists(windowsBinary('hello'))).toBe(true);
+    const declared = outputs('hello');
+
+    append('workers/hello/config/worker.yaml', 'build:\n  cross_compile:\n    ignore: [windows/amd64]\n')(ws);
+    const edited = ws.nxOk(all);
+    expect(edited.tasks.get('hello:cross-compile')).toBe('miss');
+    for (const t of ['build', 'build-prod', 'test']) expect(fromCache(edited.tasks.get(`hello:${t}`))).toBe(true);
+    // The outputs list every first-class port whatever the matrix says; the one it no longer builds is removed.
+    expect(outputs('hello')).toEqual(declared);
+    expect(ws.exists(windowsBinary('hello'))).toBe(false);
+
+    // One platform across workers, as one machine of a CI matrix runs it.
+    for (const name of ['hello', 'server']) ws.remove(windowsBinary(name));
+    const split = ws.nxOk(['run-many', '-t', 'cross-compile', '-p', 'hello', 'server', '--platform=windows/amd64']);
+    expect(split.output).toContain("hello: cross-compile: windows/amd64 is not in hello's matrix");
+    expect(ws.exists(windowsBinary('hello'))).toBe(false);
+    // A PE executable: what GOOS=windows builds.
+    expect(ws.read(windowsBinary('server')).slice(0, 2)).toBe('MZ');
+    // hello's task built nothing, so its entry holds nothing: the binaries of earlier runs are removed too.
+    expect(declared.filter((o) => ws.exists(o))).toEqual([]);
+    reset();
+  });
+
   it('leaves nx.json\'s cacheDirectory out of the root module\'s digest: the cached copy of a generated Go file never causes a miss', () => {
     reset();
     ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), cacheDirectory: '.cache/nx' }, null, 2));

@@ -30,8 +30,9 @@ interface LocalReplace {
 }
 
 // The daemon calls createDependencies on every file change; go.mod files rarely
-// change, so parsing is keyed by content and survives across calls.
-const MAX_CACHED_PARSES = 1000;
+// change, so parsing is keyed by content and survives across calls. createNodes
+// parses the same files first (replacedModules), in the same plugin worker.
+const MAX_CACHED_PARSES = 10_000;
 const goModParses = new Map<string, GoModFile>();
 const goWorkParses = new Map<string, GoWorkFile>();
 const reportedProblems = new Set<string>();
@@ -200,6 +201,11 @@ function readTextIfPresent(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** parseGoMod, keyed by content: the same go.mod text is parsed once per process. */
+export function parseGoModCached(text: string): GoModFile {
+  return cachedParse(goModParses, contentKey(text), text, parseGoMod);
 }
 
 function contentKey(text: string): string {

@@ -1,6 +1,7 @@
 // Pure: the runtime input that hashes files Go reads but Nx's own file hashing cannot see.
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
-import { isLocalReplacementPath, parseGoMod } from '../graph/go-mod';
+import { isLocalReplacementPath } from '../graph/go-mod';
+import { parseGoModCached } from '../graph/workspace-modules';
 import type { SourceSettings } from './inputs';
 import { jobOutputGlobs } from './jobs';
 
@@ -50,7 +51,7 @@ const globPrefix = (root: string) => globSafe(prefix(root));
 export function replacedModules(root: string, goModText: string): Pick<DiskScope, 'moduleRoots' | 'outsideModules'> {
   const moduleRoots: string[] = [];
   const outsideModules: string[] = [];
-  for (const r of parseGoMod(goModText).replaces) {
+  for (const r of parseGoModCached(goModText).replaces) {
     if (!isLocalReplacementPath(r.to) || r.to.startsWith('/')) {
       if (r.to.startsWith('/')) outsideModules.push(r.to);
       continue;
