@@ -1,8 +1,8 @@
 // Reads what `serve` needs from TQServer's own config: config/server.yaml `workers:` and `file_watcher:`, and worker.yaml `path`.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError } from './yaml-schema';
+import { readTextIfExists } from './read-text';
 
 export interface ServeSettings {
   /** workers.health_check_wait_timeout_ms: how long a new process has to become ready. */
@@ -74,8 +74,7 @@ export function parseServeSettings(file: string, text: string | null): ServeSett
 }
 
 export function loadServeSettings(workspaceRoot: string, file: string): ServeSettings {
-  const abs = join(workspaceRoot, file);
-  return parseServeSettings(file, existsSync(abs) ? readFileSync(abs, 'utf8') : null);
+  return parseServeSettings(file, readTextIfExists(join(workspaceRoot, file)));
 }
 
 /** TQServer's worker config; its `path` is the worker's URL prefix (WORKER_PATH). */
@@ -95,6 +94,5 @@ export function parseWorkerPath(file: string, text: string | null): string {
 
 export function loadWorkerPath(workspaceRoot: string, workerRoot: string): string {
   const file = join(workerRoot, WORKER_YAML);
-  const abs = join(workspaceRoot, file);
-  return parseWorkerPath(file, existsSync(abs) ? readFileSync(abs, 'utf8') : null);
+  return parseWorkerPath(file, readTextIfExists(join(workspaceRoot, file)));
 }

@@ -1,5 +1,5 @@
 // Reads config/server.yaml and workers/<name>/config.yaml into typed settings; every default is applied here, once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, isAbsolute, posix } from 'node:path';
 import {
   type FieldType,
@@ -13,6 +13,7 @@ import {
   stringList,
 } from './yaml-schema';
 import { jobsShape, readJobs, type JobsSettings } from './jobs';
+import { readTextIfExists } from './read-text';
 
 export { ConfigError } from './yaml-schema';
 
@@ -141,8 +142,7 @@ export const workerShape = {
 };
 
 function readIfPresent(root: string, file: string): string | null {
-  const abs = join(root, file);
-  return existsSync(abs) ? readFileSync(abs, 'utf8') : null;
+  return readTextIfExists(join(root, file));
 }
 
 export function parseServerSettings(file: string | null, text: string | null): ServerSettings {

@@ -1,9 +1,9 @@
 // TQServer's own config files: workers/<name>/config/worker.yaml (type, enabled, build:) and the `workers:` section of server.yaml.
-import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { ConfigError, parseWorkerSettings, WORKER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from './settings';
 import { readYamlText, type YamlText } from './yaml-text';
+import { readTextIfExists } from './read-text';
 
 /** Where TQServer keeps a worker's settings, relative to the worker; its presence makes a directory a worker. */
 export const WORKER_YAML_FILE = 'config/worker.yaml';
@@ -110,10 +110,7 @@ export function buildConfigFiles(root: string): { configYaml: string; workerYaml
 
 export function readBuildConfigTexts(workspaceRoot: string, root: string): BuildConfigTexts {
   const files = buildConfigFiles(root);
-  const read = (file: string) => {
-    const abs = join(workspaceRoot, file);
-    return existsSync(abs) ? readFileSync(abs, 'utf8') : null;
-  };
+  const read = (file: string) => readTextIfExists(join(workspaceRoot, file));
   return {
     configYaml: { file: files.configYaml, text: read(files.configYaml) },
     workerYaml: { file: files.workerYaml, text: read(files.workerYaml) },

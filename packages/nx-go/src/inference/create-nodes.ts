@@ -10,6 +10,7 @@ import { contextNamedInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, te
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, withRuntimeNamedInputs, workerTargets } from './targets';
 import { jobNamedInputs } from './job-targets';
+import { readTextIfExists } from '../config/read-text';
 
 export interface GoPluginOptions {
   /** Globs of worker directories, relative to the workspace root. Default `workers/*`. */
@@ -53,9 +54,7 @@ export function filesUnder(files: readonly string[], dirPatterns: readonly strin
   return files.filter((f) => !f.split('/').includes('node_modules') && include.some((m) => m.match(f)) && !exclude.some((m) => m.match(f)));
 }
 
-function readText(file: string): string | null {
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
-}
+const readText = readTextIfExists;
 
 function moduleBaseName(goModText: string, fallback: string): string {
   const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(goModText);

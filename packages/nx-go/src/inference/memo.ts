@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '../plan/sha256';
 
 /** Memos whose write waits until the inference that filled them has returned its results. */
 const unsaved = new Set<InferenceMemo<unknown>>();
@@ -38,7 +39,7 @@ export class InferenceMemo<T> {
 
   /** Returns the memoised value for `key`, computing and recording it when absent. */
   get(key: unknown, compute: () => T): T {
-    const hash = createHash('sha256').update(this.salt).update(JSON.stringify(key)).digest('hex');
+    const hash = sha256Hex(this.salt + JSON.stringify(key));
     let value = this.previous[hash];
     if (value === undefined) {
       value = compute();

@@ -1,6 +1,6 @@
 // createNodes for both layouts: TQServer's (one module; workers with config/worker.yaml; server/src) beside the seed's (a go.mod per worker).
 import type { CreateNodesContext, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { readWorkerFacts, SERVER_CONFIG_FILE } from '../config/settings';
 import { parseBuildSettings, parseWorkerYaml, readBuildConfigTexts, WORKER_YAML_FILE, workersDirectory, type Enabled, type WorkerType } from '../config/worker-yaml';
@@ -12,6 +12,7 @@ import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, readSharedInp
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
 import { brokenWorkerTargets, EXECUTORS, moduleTargets, withRuntimeNamedInputs, workerTargets, type ModuleContext } from './targets';
+import { readTextIfExists } from '../config/read-text';
 
 export interface LayoutPluginOptions extends GoPluginOptions {
   /**
@@ -120,9 +121,7 @@ export function packageProjectName(root: string, moduleRoot: string): string {
 const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
 
-function readText(file: string): string | null {
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
-}
+const readText = readTextIfExists;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -1,11 +1,11 @@
 // Pure: which files, environment and tool versions make up a Go task's hash (its job ID).
 import type { TargetConfiguration } from '@nx/devkit';
 import type { WorkerSettings } from '../config/settings';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { BINARY_ENV_VARS, type BuildJob } from './build';
 import { diskDigestCommand, runScript, type DiskScope } from './disk-inputs';
 import { jobOutputGlobs } from './jobs';
+import { sha256Hex } from './sha256';
 
 export type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -267,7 +267,7 @@ const JOB_MARK = 'echo nx-go-job';
  * production-only setting would rebuild the development binary too.
  */
 export function jobInput(job: BuildJob | readonly BuildJob[]): InputDefinition {
-  return { runtime: `${JOB_MARK} ${createHash('sha256').update(JSON.stringify(job)).digest('hex').slice(0, 32)}` };
+  return { runtime: `${JOB_MARK} ${sha256Hex(JSON.stringify(job)).slice(0, 32)}` };
 }
 
 export function findJobInput(inputs: readonly unknown[] | undefined): string | undefined {

@@ -1,8 +1,8 @@
 // Pure: a worker's build jobs -> JobPlans (distbuild's Job), their output directories and their IDs. Inference hashes them; the job executor runs them.
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { isCrossProject, JOBS_DIR, type JobCmd, type JobSpec } from '../config/jobs';
 import type { WorkerSettings } from '../config/settings';
+import { sha256Hex } from './sha256';
 
 export interface JobPlan {
   /** The job's name in build.jobs. */
@@ -78,7 +78,7 @@ const JOB_CMDS_MARK = 'echo nx-go-job-cmds';
  */
 export function jobDigest(plan: JobPlan): string {
   const { name, ...rest } = plan;
-  return `${JOB_CMDS_MARK} ${createHash('sha256').update(JSON.stringify({ job: name, ...rest })).digest('hex').slice(0, 32)}`;
+  return `${JOB_CMDS_MARK} ${sha256Hex(JSON.stringify({ job: name, ...rest })).slice(0, 32)}`;
 }
 
 export function findJobDigest(inputs: readonly unknown[] | undefined): string | undefined {
