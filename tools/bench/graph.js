@@ -3,10 +3,13 @@
 //
 // A seeded generator writes a synthetic TQServer-style workspace: N workers (workers/wNNNN with go.mod,
 // src/main.go, config.yaml) and M libraries (libs/libNNN) with a random import DAG, wired through go.mod
-// `replace` directives to local paths. The same tree is measured three times, side by side in one run:
+// `replace` directives to local paths. The same tree is measured four times, side by side in one run:
 //   baseline:   nx.json with no plugins (Nx on its own, walking and hashing the same files)
 //   same-shape: a trivial local plugin inferring the plugin's projects and target names, all nx:noop
 //               (what Nx itself costs to take that many projects and targets from any plugin)
+//   replay:     a stub plugin returning the Go plugin's own createNodes results, recorded once, and its edges
+//               (Nx's cost for exactly this configuration, with no inference work: plugin − replay is the
+//               Go plugin's own code)
 //   plugin:     nx.json with plugins: ['@tqserver/nx-go']
 // cold = .nx/ deleted before the run (no task cache, no workspace data, no plugin memo); warm = the same
 // command again right after, .nx/ kept. The daemon is off in both.
@@ -216,6 +219,49 @@ function writeShapePlugin(dir, nodes) {
   lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['nx-go-bench-same-shape'] }, null, 2) + '\n');
 }
 
+/** Run in the plugin workspace: the Go plugin's createNodes results for the files its glob matches (all tracked, here). */
+const RECORD_SCRIPT = `
+const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const { minimatch } = require('minimatch');
+const plugin = require('@tqserver/nx-go');
+const [glob, createNodes] = plugin.createNodesV2;
+const files = execFileSync('git', ['ls-files'], { encoding: 'utf8', maxBuffer: 1 << 30 }).split('\\n').filter((f) => f && minimatch(f, glob, { dot: true }));
+const context = { nxJsonConfiguration: JSON.parse(fs.readFileSync('nx.json', 'utf8')), workspaceRoot: process.cwd() };
+createNodes(files, undefined, context).then((results) => fs.writeFileSync(process.argv[1], JSON.stringify({ glob, results })));
+`;
+
+/**
+ * Makes `dir` a workspace whose one plugin returns the Go plugin's createNodes results, recorded in
+ * `pluginDir`, and the edges of its graph (`graphFile`): what Nx costs for exactly this configuration
+ * when inference costs nothing. Its only work is parsing the recorded JSON when Nx first calls it.
+ */
+function writeReplayPlugin(dir, pluginDir, graphFile, env) {
+  const pkg = path.join('node_modules', 'nx-go-bench-replay');
+  const recorded = path.join(dir, pkg, 'results.json');
+  fs.mkdirSync(path.dirname(recorded), { recursive: true });
+  const r = spawnSync(process.execPath, ['-e', RECORD_SCRIPT, recorded], { cwd: pluginDir, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`recording the plugin's createNodes results failed:\n${r.stderr}`);
+  const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')).graph;
+  // Static edges need a file of the source project; every project here has a go.mod.
+  const edges = Object.values(graph.dependencies).flat().map((d) =>
+    d.type === 'static' ? { ...d, sourceFile: path.posix.join(graph.nodes[d.source].data.root, 'go.mod') } : d);
+  lib.writeFile(dir, path.join(pkg, 'edges.json'), JSON.stringify(edges));
+  lib.writeFile(dir, path.join(pkg, 'package.json'), JSON.stringify({ name: 'nx-go-bench-replay', version: '0.0.0', main: 'index.js' }));
+  lib.writeFile(dir, path.join(pkg, 'index.js'), [
+    "'use strict';",
+    "const { glob } = require('./results.json');",
+    "exports.name = 'replay';",
+    'exports.createNodesV2 = [glob, (files) => {',
+    "  const byFile = new Map(require('./results.json').results);",
+    '  return files.filter((f) => byFile.has(f)).map((f) => [f, byFile.get(f)]);',
+    '}];',
+    "exports.createDependencies = () => require('./edges.json');",
+    '',
+  ].join('\n'));
+  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['nx-go-bench-replay'] }, null, 2) + '\n');
+}
+
 /** Counts dependency edges in `nx graph --file` JSON by kind of source and target. */
 function countEdges(graphFile, plan) {
   const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')).graph;
@@ -260,7 +306,10 @@ function main() {
 
       /** @type {Record<'baseline' | 'plugin' | 'shape', string>} */
       const ws = { baseline: path.join(scratch, `n${n}`, 'baseline'), plugin: path.join(scratch, `n${n}`, 'plugin') };
-      if (!generateOnly) ws.shape = path.join(scratch, `n${n}`, 'shape');
+      if (!generateOnly) {
+        ws.shape = path.join(scratch, `n${n}`, 'shape');
+        ws.replay = path.join(scratch, `n${n}`, 'replay');
+      }
       for (const [variant, dir] of Object.entries(ws)) {
         lib.createWorkspace(dir, template);
         writeTree(dir, plan);
@@ -285,13 +334,20 @@ function main() {
         lib.nx(dir, ['graph', `--file=${file}`], env);
         const nodes = JSON.parse(fs.readFileSync(file, 'utf8')).graph.nodes;
         projectCount[variant] = Object.keys(nodes).length;
-        return nodes;
+        return { nodes, file };
       };
       count('baseline');
-      writeShapePlugin(ws.shape, count('plugin'));
+      const real = count('plugin');
+      writeShapePlugin(ws.shape, real.nodes);
       count('shape');
+      writeReplayPlugin(ws.replay, ws.plugin, real.file, env);
+      const replayed = count('replay');
       if (projectCount.plugin !== n + m) throw new Error(`plugin workspace shows ${projectCount.plugin} projects, expected ${n + m}`);
       if (projectCount.shape !== projectCount.plugin) throw new Error(`same-shape workspace shows ${projectCount.shape} projects, expected ${projectCount.plugin}`);
+      // The replay must be exact: the same project configurations and the same edges as the plugin's graph.
+      const graphOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).graph;
+      if (JSON.stringify(replayed.nodes) !== JSON.stringify(real.nodes)) throw new Error('the replay workspace\'s projects differ from the plugin\'s');
+      if (JSON.stringify(graphOf(replayed.file).dependencies) !== JSON.stringify(graphOf(real.file).dependencies)) throw new Error('the replay workspace\'s edges differ from the plugin\'s');
 
       const commands = [
         { label: 'nx show projects', args: () => ['show', 'projects'] },
@@ -299,8 +355,8 @@ function main() {
       ];
       for (const cmd of commands) {
         /** @type {Record<string, Record<string, number[]>>} */
-        const samples = { baseline: { cold: [], warm: [] }, plugin: { cold: [], warm: [] }, shape: { cold: [], warm: [] } };
-        const variants = ['baseline', 'shape', 'plugin'];
+        const variants = ['baseline', 'shape', 'replay', 'plugin'];
+        const samples = Object.fromEntries(variants.map((v) => [v, { cold: [], warm: [] }]));
         for (let r = 0; r < runs; r++) {
           // Rotate which variant goes first, so none always runs on a warmer machine.
           const order = variants.map((_, i) => variants[(i + r) % variants.length]);
@@ -310,14 +366,18 @@ function main() {
             samples[variant].cold.push(lib.nx(dir, cmd.args(variant), env).ms);
             samples[variant].warm.push(lib.nx(dir, cmd.args(variant), env).ms);
           }
-          const at = (v, c) => Math.round(samples[v][c][r]);
-          lib.log(`N=${n} ${cmd.label} run ${r + 1}/${runs}: cold ${at('baseline', 'cold')}/${at('shape', 'cold')}/${at('plugin', 'cold')} ms, warm ${at('baseline', 'warm')}/${at('shape', 'warm')}/${at('plugin', 'warm')} ms (baseline/same-shape/plugin)`);
+          const at = (c) => variants.map((v) => Math.round(samples[v][c][r])).join('/');
+          lib.log(`N=${n} ${cmd.label} run ${r + 1}/${runs}: cold ${at('cold')} ms, warm ${at('warm')} ms (${variants.join('/')})`);
         }
         for (const cache of ['cold', 'warm']) {
           const base = lib.median(samples.baseline[cache]);
           const shape = lib.median(samples.shape[cache]);
+          const replay = lib.median(samples.replay[cache]);
           const plug = lib.median(samples.plugin[cache]);
-          rows.push([String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(shape), lib.fmtMs(plug), lib.fmtRatio(plug, base), lib.fmtDelta(plug - base), lib.fmtDelta(shape - base)]);
+          rows.push([
+            String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(shape), lib.fmtMs(replay), lib.fmtMs(plug), lib.fmtRatio(plug, base),
+            lib.fmtDelta(plug - base), lib.fmtDelta(shape - base), lib.fmtDelta(replay - base), lib.fmtDelta(plug - replay),
+          ]);
           sampleRows.push([String(n), cmd.label, cache, ...variants.map((v) => samples[v][cache].map(Math.round).join(', '))]);
         }
       }
@@ -342,9 +402,11 @@ function main() {
   console.log('Wall time, median (baseline = same tree, nx.json without plugins)');
   console.log('same-shape = the same tree with a trivial plugin that infers the same projects with the same target names, every one nx:noop:');
   console.log('what Nx itself costs to take this many projects and targets from any plugin.');
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'plugin', 'plugin/baseline', 'added by plugin', 'added by same-shape'], rows);
+  console.log("replay = the same tree with a stub plugin that returns the Go plugin's own createNodes results and edges, recorded once:");
+  console.log("what Nx costs for exactly this configuration; plugin − replay is what the Go plugin's own work costs.");
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'replay', 'plugin', 'plugin/baseline', 'added by plugin', 'added by same-shape', 'added by replay', 'plugin − replay'], rows);
   console.log('\nSamples (ms, in run order)');
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'plugin'], sampleRows);
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'replay', 'plugin'], sampleRows);
   console.log('\nSanity: projects and edges in the graph JSON');
   lib.printTable(['N workers', 'M libs', 'files', 'projects plugin / baseline', 'worker->lib edges', 'lib->lib edges', 'other edges', 'baseline edges'], sanity);
 }
