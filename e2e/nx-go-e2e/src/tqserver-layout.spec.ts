@@ -263,7 +263,8 @@ describe('TQServer layout: the example workspace', () => {
     expect(ws.exists(windowsBinary('hello'))).toBe(true);
     const declared = outputs('hello');
 
-    append('workers/hello/config/worker.yaml', 'build:\n  cross_compile:\n    ignore: [windows/amd64]\n')(ws);
+    // Block style, as the rest of the file: the plugin's own reader for plain YAML reads it (not yaml's).
+    append('workers/hello/config/worker.yaml', 'build:\n  cross_compile:\n    ignore:\n      - windows/amd64\n')(ws);
     const edited = ws.nxOk(all);
     expect(edited.tasks.get('hello:cross-compile')).toBe('miss');
     for (const t of ['build', 'build-prod', 'test']) expect(fromCache(edited.tasks.get(`hello:${t}`))).toBe(true);

@@ -49,6 +49,9 @@ const VALUES = [
   'CGO_ENABLED=0', 'linux/amd64', './src', 'a  b', 'é', '"é"', "'a\"b'", '"it\'s"', '',
 ];
 
+/** Whitespace to JavaScript's trim(), text to YAML; and the zero-width space, which is neither. */
+const UNICODE_SPACES = ['\u00a0', '\u1680', '\u2000', '\u2009', '\u200a', '\u200b', '\u202f', '\u205f', '\u3000', '\u0085', '\u2028'];
+
 function generate(next: () => number): string {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)];
   const key = () => pick(next() < 0.7 ? COMMON_KEYS : KEYS);
@@ -79,7 +82,7 @@ function generate(next: () => number): string {
   if (next() < 0.15) {
     // A random damage: a character that YAML gives a meaning to, inserted anywhere.
     const at = Math.floor(next() * (text.length + 1));
-    text = text.slice(0, at) + pick([':', '-', '#', '"', "'", '\t', '\r', '{', '[', '&', '*', '!', '|', '>', ' ', '\n', '---\n', '\ufeff']) + text.slice(at);
+    text = text.slice(0, at) + pick([':', '-', '#', '"', "'", '\t', '\r', '{', '[', '&', '*', '!', '|', '>', ' ', '\n', '---\n', '\ufeff', ...UNICODE_SPACES]) + text.slice(at);
   }
   return text;
 }
@@ -102,6 +105,8 @@ describe('the fast YAML reader', () => {
     const texts = [
       'a: 1.5', 'a: 0x1F', 'a: .inf', 'a: |\n  x\n', 'a: [1, 2]', 'a: {b: 1}', 'a: &x 1\nb: *x', 'a: !!str 1', 'a: "x\\ty"',
       'a: x\n  continued', 'a:\n  - b: 1', 'a:\n  -\n    b', '---\na: 1', 'a: 1\r\nb: 2', 'a:\t1', 'a: 1\na: 2', '<<: x', 'a: "open',
+      // Unicode spaces are text to YAML, though JavaScript's trim() removes them (found by review).
+      'a: b\u00a0\n', 'a\u3000: 1\n', 'a:\n  b: 1\n\u00a0 c: 2\n', 'build:\n  flags\u2009:\n    - -race\n', 'enabled: false\u202f\n',
     ];
     for (const text of texts) expect(expectAgrees(text)).toBe('declined');
   });

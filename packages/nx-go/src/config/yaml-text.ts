@@ -49,8 +49,13 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const DECIMAL = /^[-+]?[0-9]+$/;
 /** The core schema's other numbers (octal, hex, floats, infinities, NaN): left to `yaml`. */
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
-/** Characters the subset never reads: tabs, carriage returns, other controls, BOM, Unicode line breaks. */
-const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+/**
+ * Characters the subset never reads: tabs, carriage returns, other controls, BOM, Unicode line breaks,
+ * and every whitespace character but the space and the newline. YAML's only spaces are the space and the
+ * tab, while JavaScript's trim() also removes U+00A0, U+3000 and the like, which are text to YAML: with
+ * them excluded, every trim below removes exactly what YAML would.
+ */
+const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]|[^\S \n]/;
 /** A plain scalar may not start with these (or with -, ? or : followed by a space). */
 const INDICATOR_START = /^(?:[[\]{},&*!|>%@`'"#]|[-?:](?: |$))/;
 
