@@ -97,6 +97,7 @@ describe('the fast YAML reader', () => {
       'build:\n  flags:\n  - -trimpath\n  - -ldflags=-s -w # stripped\n  validate: false\n  dir: ./src\n',
       "type: go\nenabled: development\nbuild:\n  cross_compile:\n    platforms: # the matrix\n      - linux/amd64\n      - 'darwin/arm64'\n    cgo: true\n",
       'a: ~\nb: null\nc: 12\nd: -3\ne: true\nf: FALSE\ng: 010\nh: "x" # c\ni: \'it\'\'s\'\n',
+      Array.from({ length: 64 }, (_, i) => `${' '.repeat(i)}k:`).join('\n'),
     ];
     for (const text of texts) expect(expectAgrees(text)).toBe('fast');
   });
@@ -107,6 +108,8 @@ describe('the fast YAML reader', () => {
       'a: x\n  continued', 'a:\n  - b: 1', 'a:\n  -\n    b', '---\na: 1', 'a: 1\r\nb: 2', 'a:\t1', 'a: 1\na: 2', '<<: x', 'a: "open',
       // Unicode spaces are text to YAML, though JavaScript's trim() removes them (found by review).
       'a: b\u00a0\n', 'a\u3000: 1\n', 'a:\n  b: 1\n\u00a0 c: 2\n', 'build:\n  flags\u2009:\n    - -race\n', 'enabled: false\u202f\n',
+      // Deeper than yaml's stack allows near 900 levels (found by review): left to yaml, which may fail.
+      Array.from({ length: 65 }, (_, i) => `${' '.repeat(i)}k:`).join('\n'),
     ];
     for (const text of texts) expect(expectAgrees(text)).toBe('declined');
   });

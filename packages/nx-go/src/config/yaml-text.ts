@@ -151,7 +151,7 @@ export function parseSimpleYaml(text: string): YamlText | undefined {
   }
   try {
     if (lines.length === 0) return { contents: null, errors: [], lineCounter };
-    const [contents, next] = block(lines, 0);
+    const [contents, next] = block(lines, 0, 1);
     if (next !== lines.length) return undefined;
     return { contents, errors: [], lineCounter };
   } catch (e) {
@@ -160,12 +160,19 @@ export function parseSimpleYaml(text: string): YamlText | undefined {
   }
 }
 
+/**
+ * Deeper texts are left to yaml, which recurses per level and runs out of stack near 900 levels (found
+ * by review): the reader must not accept a text that yaml cannot read. Config files nest a few levels.
+ */
+const MAX_DEPTH = 64;
+
 /** The mapping or sequence starting at lines[i]: [node, index of the first line after it]. */
-function block(lines: Line[], i: number): [Node, number] {
-  return isItem(lines[i].content) ? sequence(lines, i) : mapping(lines, i);
+function block(lines: Line[], i: number, depth: number): [Node, number] {
+  if (depth > MAX_DEPTH) throw new Unsupported();
+  return isItem(lines[i].content) ? sequence(lines, i) : mapping(lines, i, depth);
 }
 
-function mapping(lines: Line[], i: number): [Node, number] {
+function mapping(lines: Line[], i: number, depth: number): [Node, number] {
   const { indent } = lines[i];
   const map = new YAMLMap();
   const keys = new Set<unknown>();
@@ -178,7 +185,7 @@ function mapping(lines: Line[], i: number): [Node, number] {
     if (!isEmptyValue(rest)) {
       value = inlineScalar(rest.trimStart());
     } else if (i < lines.length && lines[i].indent > indent) {
-      [value, i] = block(lines, i);
+      [value, i] = block(lines, i, depth + 1);
     } else if (i < lines.length && lines[i].indent === indent && isItem(lines[i].content)) {
       [value, i] = sequence(lines, i);
     } else {
