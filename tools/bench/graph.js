@@ -198,25 +198,35 @@ function goCheck(root, plan) {
  */
 function writeShapePlugin(dir, nodes) {
   const shape = Object.values(nodes).map((node) => ({ name: node.name, root: node.data.root, tags: node.data.tags ?? [], targets: Object.keys(node.data.targets ?? {}) }));
-  // An installed package, as the Go plugin is: Nx registers a TypeScript transpiler for a plugin given by a local path.
-  const pkg = path.join('node_modules', 'nx-go-bench-same-shape');
-  lib.writeFile(dir, path.join(pkg, 'package.json'), JSON.stringify({ name: 'nx-go-bench-same-shape', version: '0.0.0', main: 'index.js' }));
-  lib.writeFile(dir, path.join(pkg, 'shape.json'), JSON.stringify(shape));
-  lib.writeFile(dir, path.join(pkg, 'index.js'), [
-    "'use strict';",
-    "const path = require('node:path');",
-    "const byRoot = new Map(require('./shape.json').map((p) => [p.root, p]));",
-    "exports.name = 'same-shape';",
-    "exports.createNodesV2 = ['**/go.mod', (files) => files.flatMap((file) => {",
-    '  const root = path.posix.dirname(file);',
-    '  const p = byRoot.get(root);',
-    '  if (!p) return [];',
-    "  const targets = Object.fromEntries(p.targets.map((t) => [t, { executor: 'nx:noop', metadata: { technologies: ['go'], description: t } }]));",
-    '  return [[file, { projects: { [root]: { name: p.name, root, tags: p.tags, targets } } }]];',
-    '})];',
-    '',
-  ].join('\n'));
-  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['nx-go-bench-same-shape'] }, null, 2) + '\n');
+  installStubPlugin(dir, 'nx-go-bench-same-shape', {
+    'shape.json': JSON.stringify(shape),
+    'index.js': [
+      "'use strict';",
+      "const path = require('node:path');",
+      "const byRoot = new Map(require('./shape.json').map((p) => [p.root, p]));",
+      "exports.name = 'same-shape';",
+      "exports.createNodesV2 = ['**/go.mod', (files) => files.flatMap((file) => {",
+      '  const root = path.posix.dirname(file);',
+      '  const p = byRoot.get(root);',
+      '  if (!p) return [];',
+      "  const targets = Object.fromEntries(p.targets.map((t) => [t, { executor: 'nx:noop', metadata: { technologies: ['go'], description: t } }]));",
+      '  return [[file, { projects: { [root]: { name: p.name, root, tags: p.tags, targets } } }]];',
+      '})];',
+      '',
+    ].join('\n'),
+  });
+}
+
+/**
+ * Installs a stub plugin as the package `name` in `dir`'s node_modules (an installed package, as the Go
+ * plugin is: Nx registers a TypeScript transpiler for a plugin given by a local path), with `files`, and
+ * makes it the workspace's one plugin.
+ */
+function installStubPlugin(dir, name, files) {
+  const pkg = path.join('node_modules', name);
+  lib.writeFile(dir, path.join(pkg, 'package.json'), JSON.stringify({ name, version: '0.0.0', main: 'index.js' }));
+  for (const [file, content] of Object.entries(files)) lib.writeFile(dir, path.join(pkg, file), content);
+  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: [name] }, null, 2) + '\n');
 }
 
 /** Run in the plugin workspace: the Go plugin's createNodes results for the files its glob matches (all tracked, here). */
@@ -237,8 +247,7 @@ createNodes(files, undefined, context).then((results) => fs.writeFileSync(proces
  * when inference costs nothing. Its only work is parsing the recorded JSON when Nx first calls it.
  */
 function writeReplayPlugin(dir, pluginDir, graphFile, env) {
-  const pkg = path.join('node_modules', 'nx-go-bench-replay');
-  const recorded = path.join(dir, pkg, 'results.json');
+  const recorded = path.join(dir, 'node_modules', 'nx-go-bench-replay', 'results.json');
   fs.mkdirSync(path.dirname(recorded), { recursive: true });
   const r = spawnSync(process.execPath, ['-e', RECORD_SCRIPT, recorded], { cwd: pluginDir, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`recording the plugin's createNodes results failed:\n${r.stderr}`);
@@ -246,20 +255,20 @@ function writeReplayPlugin(dir, pluginDir, graphFile, env) {
   // Static edges need a file of the source project; every project here has a go.mod.
   const edges = Object.values(graph.dependencies).flat().map((d) =>
     d.type === 'static' ? { ...d, sourceFile: path.posix.join(graph.nodes[d.source].data.root, 'go.mod') } : d);
-  lib.writeFile(dir, path.join(pkg, 'edges.json'), JSON.stringify(edges));
-  lib.writeFile(dir, path.join(pkg, 'package.json'), JSON.stringify({ name: 'nx-go-bench-replay', version: '0.0.0', main: 'index.js' }));
-  lib.writeFile(dir, path.join(pkg, 'index.js'), [
-    "'use strict';",
-    "const { glob } = require('./results.json');",
-    "exports.name = 'replay';",
-    'exports.createNodesV2 = [glob, (files) => {',
-    "  const byFile = new Map(require('./results.json').results);",
-    '  return files.filter((f) => byFile.has(f)).map((f) => [f, byFile.get(f)]);',
-    '}];',
-    "exports.createDependencies = () => require('./edges.json');",
-    '',
-  ].join('\n'));
-  lib.writeFile(dir, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins: ['nx-go-bench-replay'] }, null, 2) + '\n');
+  installStubPlugin(dir, 'nx-go-bench-replay', {
+    'edges.json': JSON.stringify(edges),
+    'index.js': [
+      "'use strict';",
+      "const { glob } = require('./results.json');",
+      "exports.name = 'replay';",
+      'exports.createNodesV2 = [glob, (files) => {',
+      "  const byFile = new Map(require('./results.json').results);",
+      '  return files.filter((f) => byFile.has(f)).map((f) => [f, byFile.get(f)]);',
+      '}];',
+      "exports.createDependencies = () => require('./edges.json');",
+      '',
+    ].join('\n'),
+  });
 }
 
 /** Counts dependency edges in `nx graph --file` JSON by kind of source and target. */

@@ -1,8 +1,10 @@
 // Reads what `serve` needs from TQServer's own config: config/server.yaml `workers:` and `file_watcher:`, and worker.yaml `path`.
 import { join } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { ConfigError } from './yaml-schema';
 import { readTextIfExists } from './read-text';
+import { parseYamlText } from './yaml-text';
+import { WORKER_YAML_FILE } from './worker-yaml';
 
 export interface ServeSettings {
   /** workers.health_check_wait_timeout_ms: how long a new process has to become ready. */
@@ -39,23 +41,22 @@ const KEYS: Array<{ section: string; key: string; field: keyof ServeSettings; mi
   { section: 'server', key: 'port', field: 'serverPort', min: 1 },
 ];
 
-function locate(file: string, text: string): { doc: ReturnType<typeof parseDocument>; where: (node: Node | null | undefined) => string } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+/** The document's top-level node, and file:line:col for a node; a syntax error is a ConfigError. */
+function locate(file: string, text: string): { root: Node | null; where: (node: Node | null | undefined) => string } {
+  const { contents, errors, lineCounter } = parseYamlText(text);
   const where = (node: Node | null | undefined) => {
     const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
     return `${file}:${line}:${col}`;
   };
-  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `${file}: YAML syntax error: ${e.message.split('\n')[0]}`));
-  return { doc, where };
+  if (errors.length) throw new ConfigError(errors.map((e) => `${file}: YAML syntax error: ${e.message.split('\n')[0]}`));
+  return { root: contents, where };
 }
 
 export function parseServeSettings(file: string, text: string | null): ServeSettings {
   const settings = { ...SERVE_DEFAULTS };
   if (text === null) return settings;
-  const { doc, where } = locate(file, text);
+  const { root, where } = locate(file, text);
   const problems: string[] = [];
-  const root = doc.contents as Node | null;
   if (!root || !isMap(root)) return settings;
   for (const { section, key, field, min } of KEYS) {
     const sectionNode = root.get(section, true) as Node | undefined;
@@ -77,14 +78,10 @@ export function loadServeSettings(workspaceRoot: string, file: string): ServeSet
   return parseServeSettings(file, readTextIfExists(join(workspaceRoot, file)));
 }
 
-/** TQServer's worker config; its `path` is the worker's URL prefix (WORKER_PATH). */
-export const WORKER_YAML = 'config/worker.yaml';
-
-/** worker.yaml `path`, or `/` when the worker has no worker.yaml or no path. */
+/** worker.yaml `path` (the worker's URL prefix, WORKER_PATH), or `/` when the worker has no worker.yaml or no path. */
 export function parseWorkerPath(file: string, text: string | null): string {
   if (text === null) return '/';
-  const { doc, where } = locate(file, text);
-  const root = doc.contents as Node | null;
+  const { root, where } = locate(file, text);
   if (!root || !isMap(root)) return '/';
   const node = root.get('path', true) as Node | undefined;
   if (node === undefined) return '/';
@@ -93,6 +90,6 @@ export function parseWorkerPath(file: string, text: string | null): string {
 }
 
 export function loadWorkerPath(workspaceRoot: string, workerRoot: string): string {
-  const file = join(workerRoot, WORKER_YAML);
+  const file = join(workerRoot, WORKER_YAML_FILE);
   return parseWorkerPath(file, readTextIfExists(join(workspaceRoot, file)));
 }

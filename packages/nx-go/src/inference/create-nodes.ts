@@ -54,8 +54,6 @@ export function filesUnder(files: readonly string[], dirPatterns: readonly strin
   return files.filter((f) => !f.split('/').includes('node_modules') && include.some((m) => m.match(f)) && !exclude.some((m) => m.match(f)));
 }
 
-const readText = readTextIfExists;
-
 function moduleBaseName(goModText: string, fallback: string): string {
   const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(goModText);
   return m ? basename(m[1]) : fallback;
@@ -82,7 +80,7 @@ export interface SharedInputs {
 }
 
 export function readSharedInputs(workspaceRoot: string, serverFile: string, nxJson: CreateNodesContext['nxJsonConfiguration']): SharedInputs {
-  const serverText = readText(join(workspaceRoot, serverFile));
+  const serverText = readTextIfExists(join(workspaceRoot, serverFile));
   let parsed: Pick<SharedInputs, 'server' | 'serverError'>;
   try {
     parsed = { server: parseServerSettings(serverFile, serverText) };
@@ -120,7 +118,7 @@ export async function createGoNodes(
     const root = posix.dirname(file);
     if (isSkippedRoot(root)) continue;
     const isWorker = workerGoMods.has(file);
-    const goModText = readText(join(workspaceRoot, file)) ?? '';
+    const goModText = readTextIfExists(join(workspaceRoot, file)) ?? '';
     const dirName = root === '.' ? moduleBaseName(goModText, basename(workspaceRoot)) : basename(root);
     const name = (isWorker ? opts.workerPrefix ?? '' : opts.libraryPrefix ?? '') + dirName;
 
@@ -133,7 +131,7 @@ export async function createGoNodes(
     }
     names.set(name, root);
 
-    const configText = isWorker ? readText(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
+    const configText = isWorker ? readTextIfExists(join(workspaceRoot, root, WORKER_CONFIG_FILE)) : null;
     const facts = isWorker ? readWorkerFacts(workspaceRoot, root) : null;
     const key = { isWorker, name, root, goModText, configText, serverText, serverFile, facts, pluginPackage, cacheDirs, digestScript };
 

@@ -121,8 +121,6 @@ export function packageProjectName(root: string, moduleRoot: string): string {
 const pluginVersion: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 const pluginSalt = `${pluginVersion}:${codeFingerprint(join(__dirname, '..'))}`;
 
-const readText = readTextIfExists;
-
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -192,7 +190,7 @@ function findMains(files: readonly string[], opts: LayoutPluginOptions, workspac
   const goFilesIn = (dir: string) => files.filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && posix.dirname(f) === dir);
   const isMain = (dir: string) => {
     const first = goFilesIn(dir)[0];
-    return first !== undefined && packageClause(readText(join(workspaceRoot, first)) ?? '') === 'main';
+    return first !== undefined && packageClause(readTextIfExists(join(workspaceRoot, first)) ?? '') === 'main';
   };
   const mains: Array<{ root: string; mainDir: string; server: boolean }> = [];
   if (isMain(`${SERVER_ROOT}/src`)) mains.push({ root: SERVER_ROOT, mainDir: 'src', server: true });
@@ -224,7 +222,7 @@ export async function createLayoutNodes(
   const workerYamls = new Map<string, { file: string; text: string; type: WorkerType; enabled: Enabled; error?: string }>();
   for (const file of workerFiles.sort()) {
     const root = posix.dirname(posix.dirname(file));
-    const text = readText(join(workspaceRoot, file)) ?? '';
+    const text = readTextIfExists(join(workspaceRoot, file)) ?? '';
     try {
       const parsed = parseWorkerYaml(file, text);
       workerYamls.set(root, { file, text, type: parsed.type, enabled: parsed.enabled });
@@ -274,7 +272,7 @@ function layoutProjects(
 
   const goModText = new Map<string, string | null>();
   const goModOf = (root: string) => {
-    if (!goModText.has(root)) goModText.set(root, readText(join(workspaceRoot, root, 'go.mod')));
+    if (!goModText.has(root)) goModText.set(root, readTextIfExists(join(workspaceRoot, root, 'go.mod')));
     return goModText.get(root)!;
   };
   const moduleName = (root: string) => {
