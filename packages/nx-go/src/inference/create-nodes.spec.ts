@@ -1,7 +1,7 @@
 // Specifies createGoNodes against a workspace on disk: which go.mod files become projects, their targets, and the memo.
 
 import type { CreateNodesContext, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createGoNodes, filesUnder, GO_MOD_GLOB, type GoPluginOptions } from './create-nodes';
@@ -496,6 +496,18 @@ describe('memoisation', () => {
     await infer(files);
     const memo = JSON.parse(readFileSync(join(dataDir, MEMO_FILE), 'utf8')) as Record<string, ProjectConfiguration>;
     expect(Object.values(memo).map((p) => p.root).sort()).toEqual(['libs/shared', 'workers/api', 'workers/auth']);
+  });
+
+  it('leaves no temporary file when the memo cannot be written', async () => {
+    // A directory where the memo file belongs: the rename fails on every run.
+    mkdirSync(join(dataDir, MEMO_FILE), { recursive: true });
+    const files = [goMod('workers/api')];
+    for (let i = 0; i < 2; i++) {
+      write('workers/api/config.yaml', `${API_CONFIG}# run ${i}\n`);
+      await infer(files);
+      await turn();
+    }
+    expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('survives a corrupt memo file', async () => {

@@ -1,6 +1,6 @@
 // Memoises inferred projects under Nx's workspace data directory, keyed by a hash of every file the inference read.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../plan/sha256';
 
@@ -61,13 +61,15 @@ export class InferenceMemo<T> {
   /** Writes only the entries used this time, so the file never outgrows the workspace. */
   save(): void {
     if (!this.changed && Object.keys(this.next).length === Object.keys(this.previous).length) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(this.next));
       renameSync(tmp, this.file);
     } catch {
-      // Read-only workspaces still infer; they just do not memoise.
+      // Read-only workspaces still infer; they just do not memoise. A write or rename that failed
+      // leaves no partial file behind (found by review: one .tmp per run piled up).
+      rmSync(tmp, { force: true });
     }
   }
 }
