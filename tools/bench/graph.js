@@ -3,8 +3,10 @@
 //
 // A seeded generator writes a synthetic TQServer-style workspace: N workers (workers/wNNNN with go.mod,
 // src/main.go, config.yaml) and M libraries (libs/libNNN) with a random import DAG, wired through go.mod
-// `replace` directives to local paths. The same tree is measured four times, side by side in one run:
+// `replace` directives to local paths. The same tree is measured five times, side by side in one run:
 //   baseline:   nx.json with no plugins (Nx on its own, walking and hashing the same files)
+//   one-project: a stub plugin inferring a single project with no targets (what one more plugin costs in
+//               Nx before it infers anything: by default, its own worker process, the glob, the round trips)
 //   same-shape: a trivial local plugin inferring the plugin's projects and target names, all nx:noop
 //               (what Nx itself costs to take that many projects and targets from any plugin)
 //   replay:     a stub plugin returning the Go plugin's own createNodes results, recorded once, and its edges
@@ -218,6 +220,25 @@ function writeShapePlugin(dir, nodes) {
 }
 
 /**
+ * Makes `dir` a workspace whose one plugin infers a single project with no targets, from the first go.mod
+ * its glob matches: the fixed cost of one more plugin in Nx (an isolated worker process by default).
+ */
+function writeOneProjectPlugin(dir) {
+  installStubPlugin(dir, 'nx-go-bench-one-project', {
+    'index.js': [
+      "'use strict';",
+      "const path = require('node:path');",
+      "exports.name = 'one-project';",
+      "exports.createNodesV2 = ['**/go.mod', (files) => [...files].sort().slice(0, 1).map((file) => {",
+      '  const root = path.posix.dirname(file);',
+      "  return [file, { projects: { [root]: { name: 'one-project', root, targets: {} } } }];",
+      '})];',
+      '',
+    ].join('\n'),
+  });
+}
+
+/**
  * Installs a stub plugin as the package `name` in `dir`'s node_modules (an installed package, as the Go
  * plugin is: Nx registers a TypeScript transpiler for a plugin given by a local path), with `files`, and
  * makes it the workspace's one plugin.
@@ -313,9 +334,10 @@ function main() {
       const expectedLibEdges = plan.libImports.reduce((s, d) => s + d.length, 0);
       lib.log(`N=${n}: generating ${n} workers and ${m} libraries (seed ${seed})`);
 
-      /** @type {Record<'baseline' | 'plugin' | 'shape', string>} */
+      /** @type {Record<'baseline' | 'plugin' | 'one' | 'shape' | 'replay', string>} */
       const ws = { baseline: path.join(scratch, `n${n}`, 'baseline'), plugin: path.join(scratch, `n${n}`, 'plugin') };
       if (!generateOnly) {
+        ws.one = path.join(scratch, `n${n}`, 'one');
         ws.shape = path.join(scratch, `n${n}`, 'shape');
         ws.replay = path.join(scratch, `n${n}`, 'replay');
       }
@@ -346,12 +368,15 @@ function main() {
         return { nodes, file };
       };
       count('baseline');
+      writeOneProjectPlugin(ws.one);
+      count('one');
       const real = count('plugin');
       writeShapePlugin(ws.shape, real.nodes);
       count('shape');
       writeReplayPlugin(ws.replay, ws.plugin, real.file, env);
       const replayed = count('replay');
       if (projectCount.plugin !== n + m) throw new Error(`plugin workspace shows ${projectCount.plugin} projects, expected ${n + m}`);
+      if (projectCount.one !== 1) throw new Error(`one-project workspace shows ${projectCount.one} projects, expected 1`);
       if (projectCount.shape !== projectCount.plugin) throw new Error(`same-shape workspace shows ${projectCount.shape} projects, expected ${projectCount.plugin}`);
       // The replay must be exact: the same project configurations and the same edges as the plugin's graph.
       const graphOf = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).graph;
@@ -364,7 +389,7 @@ function main() {
       ];
       for (const cmd of commands) {
         /** @type {Record<string, Record<string, number[]>>} */
-        const variants = ['baseline', 'shape', 'replay', 'plugin'];
+        const variants = ['baseline', 'one', 'shape', 'replay', 'plugin'];
         const samples = Object.fromEntries(variants.map((v) => [v, { cold: [], warm: [] }]));
         for (let r = 0; r < runs; r++) {
           // Rotate which variant goes first, so none always runs on a warmer machine.
@@ -380,12 +405,13 @@ function main() {
         }
         for (const cache of ['cold', 'warm']) {
           const base = lib.median(samples.baseline[cache]);
+          const one = lib.median(samples.one[cache]);
           const shape = lib.median(samples.shape[cache]);
           const replay = lib.median(samples.replay[cache]);
           const plug = lib.median(samples.plugin[cache]);
           rows.push([
-            String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(shape), lib.fmtMs(replay), lib.fmtMs(plug), lib.fmtRatio(plug, base),
-            lib.fmtDelta(plug - base), lib.fmtDelta(shape - base), lib.fmtDelta(replay - base), lib.fmtDelta(plug - replay),
+            String(n), cmd.label, cache, lib.fmtMs(base), lib.fmtMs(one), lib.fmtMs(shape), lib.fmtMs(replay), lib.fmtMs(plug), lib.fmtRatio(plug, base),
+            lib.fmtDelta(plug - base), lib.fmtDelta(one - base), lib.fmtDelta(shape - base), lib.fmtDelta(replay - base), lib.fmtDelta(plug - replay),
           ]);
           sampleRows.push([String(n), cmd.label, cache, ...variants.map((v) => samples[v][cache].map(Math.round).join(', '))]);
         }
@@ -409,13 +435,15 @@ function main() {
   if (generateOnly) return;
 
   console.log('Wall time, median (baseline = same tree, nx.json without plugins)');
+  console.log('one-project = the same tree with a stub plugin that infers one project with no targets: what one more plugin costs in Nx');
+  console.log('before it infers anything (by default Nx runs each plugin in its own worker process).');
   console.log('same-shape = the same tree with a trivial plugin that infers the same projects with the same target names, every one nx:noop:');
   console.log('what Nx itself costs to take this many projects and targets from any plugin.');
   console.log("replay = the same tree with a stub plugin that returns the Go plugin's own createNodes results and edges, recorded once:");
   console.log("what Nx costs for exactly this configuration; plugin − replay is what the Go plugin's own work costs.");
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'replay', 'plugin', 'plugin/baseline', 'added by plugin', 'added by same-shape', 'added by replay', 'plugin − replay'], rows);
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'one-project', 'same-shape', 'replay', 'plugin', 'plugin/baseline', 'added by plugin', 'added by one-project', 'added by same-shape', 'added by replay', 'plugin − replay'], rows);
   console.log('\nSamples (ms, in run order)');
-  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'same-shape', 'replay', 'plugin'], sampleRows);
+  lib.printTable(['N workers', 'command', 'cache', 'baseline', 'one-project', 'same-shape', 'replay', 'plugin'], sampleRows);
   console.log('\nSanity: projects and edges in the graph JSON');
   lib.printTable(['N workers', 'M libs', 'files', 'projects plugin / baseline', 'worker->lib edges', 'lib->lib edges', 'other edges', 'baseline edges'], sanity);
 }
