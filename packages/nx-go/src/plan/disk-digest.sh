@@ -87,28 +87,34 @@ pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; gesc "$P"; G=$E; }
 pfx "$root"
 proot=$G
 
-set --
+# The pathspecs, one per line in $specs (paths never hold a newline here: $mods and the others are
+# newline-separated too). Appending to a string is linear; appending to "$@" copies the list every time.
+specs=
+add() { specs="$specs$1$nl"; }
 if [ $tests = yes ]; then
   # What go test and go vet read beyond a build: the project's own tests and testdata/ (the module's
   # other files are in the build digest, which go-test-context holds too).
-  set -- ":(glob)$proot**/*_test.go" ":(glob)$proot**/testdata/**"
+  add ":(glob)$proot**/*_test.go"
+  add ":(glob)$proot**/testdata/**"
 else
   for r in $root $mods; do
     pfx "$r"
     for g in '*.go' '*.[chmsSfF]' '*.[ch][ch]' '*.[ch]pp' '*.[ch]xx' '*.sx' '*.for' '*.f90' '*.swig' '*.swigcxx' '*.syso' 'default.pgo'; do
-      set -- "$@" ":(glob)$G**/$g"
+      add ":(glob)$G**/$g"
     done
   done
-  for r in $root $mods; do pfx "$r"; set -- "$@" ":($vendor)${G}vendor/**"; done
-  for s in $srcs; do set -- "$@" ":(glob)$proot$s"; done
-  for r in $root $mods; do pfx "$r"; set -- "$@" ":(literal)${P}go.mod" ":(literal)${P}go.sum"; done
-  set -- "$@" ':(literal)go.work' ':(literal)go.work.sum'
+  for r in $root $mods; do pfx "$r"; add ":($vendor)${G}vendor/**"; done
+  for s in $srcs; do add ":(glob)$proot$s"; done
+  for r in $root $mods; do pfx "$r"; add ":(literal)${P}go.mod"; add ":(literal)${P}go.sum"; done
+  add ':(literal)go.work'
+  add ':(literal)go.work.sum'
   dir=$root
   while [ "$dir" != . ] && [ -n "$dir" ]; do
-    set -- "$@" ":(literal)$dir/go.work" ":(literal)$dir/go.work.sum"
+    add ":(literal)$dir/go.work"
+    add ":(literal)$dir/go.work.sum"
     case $dir in */*) dir=${dir%/*} ;; *) dir=. ;; esac
   done
-  for f in $files; do set -- "$@" ":(literal)$f"; done
+  for f in $files; do add ":(literal)$f"; done
 fi
 testdata=$tests
 for s in $srcs; do case /$s/ in */testdata/*) testdata=yes ;; esac; done
@@ -121,22 +127,19 @@ excludes() {
   for e in $wexcl; do set -- "$@" ":(exclude,glob)$e"; done
   printf '%s\n' "$@"
 }
-if [ -n "${NX_GO_DIGEST_SPECS-}" ]; then printf '%s\n' "$@"; excludes; exit 0; fi
+if [ -n "${NX_GO_DIGEST_SPECS-}" ]; then printf '%s' "$specs"; excludes; exit 0; fi
 
 # Speed, with the same result. Any exclude pathspec stops git from pruning directories that no pathspec
 # can match, so it would walk all of node_modules once per project. Git is asked twice instead: with
 # the positive pathspecs only (pruned, and empty in most projects), and only when that finds something,
 # with the excludes too. A glob from the workspace root (**/…) is split per top-level directory, leaving
 # out node_modules and .nx, whose files every digest excludes anyway, and .git, which git never lists.
-n=$#
-while [ $n -gt 0 ]; do
-  s=$1
-  shift
-  n=$((n - 1))
+out=
+for s in $specs; do
   case $s in
     ':(glob)**/'*)
       rest=${s#':(glob)**/'}
-      set -- "$@" ":(glob)$rest"
+      out="$out:(glob)$rest$nl"
       set +f
       for d in */ .*/; do
         # No match leaves the pattern itself, which -d rejects (unless such a directory exists, and matched).
@@ -144,13 +147,15 @@ while [ $n -gt 0 ]; do
         case $d in ./ | ../ | node_modules/ | .nx/ | .git/) continue ;; esac
         # The name is part of a glob pathspec: escape what git would read as pattern characters.
         case $d in *[][*?\\]*) d=$(printf '%s' "$d" | sed 's/[][*?\\]/\\&/g') ;; esac
-        set -- "$@" ":(glob)$d**/$rest"
+        out="$out:(glob)$d**/$rest$nl"
       done
       set -f
       ;;
-    *) set -- "$@" "$s" ;;
+    *) out="$out$s$nl" ;;
   esac
 done
+# One split, with globbing off (set -f): the pathspecs become the arguments.
+set -- $out
 unset IFS
 
 # Names, then git blob hashes: a changed, added or removed file changes the output.

@@ -282,6 +282,28 @@ describe('disk-digest.sh', () => {
     expect(new Set(scriptSpecs(scope))).toEqual(new Set(ignoredFileSpecs(scope)));
   });
 
+  it('lists, for the module at the workspace root, the ignored Go files in every top-level directory but node_modules and .nx', () => {
+    // A root scope's globs (**/…) are split per top-level directory before git runs: this checks the split.
+    const repo = mkdtempSync(join(tmpdir(), 'nx-go-digest-root-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      writeFileSync(join(repo, '.gitignore'), 'gen_*.go\n');
+      const files = ['gen_root.go', 'sub/deep/gen_a.go', 'odd[x]/gen_b.go', '.hidden/gen_c.go', 'node_modules/m/gen_d.go', '.nx/gen_e.go', 'sub/gen_f_test.go', 'testdata/gen_g.go'];
+      for (const f of files) {
+        mkdirSync(dirname(join(repo, f)), { recursive: true });
+        writeFileSync(join(repo, f), 'package x\n');
+      }
+      const out = execFileSync('sh', ['-c', diskDigestCommand({ root: '.', moduleRoots: [], outsideModules: [], flagFiles: [] }, DISK_DIGEST_SCRIPT)], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1' },
+      });
+      expect(out.split('\n').slice(0, 5)).toEqual(['.hidden/gen_c.go', 'gen_root.go', 'odd[x]/gen_b.go', 'sub/deep/gen_a.go', execFileSync('git', ['hash-object', '--no-filters', join(repo, '.hidden/gen_c.go')], { encoding: 'utf8' }).trim()]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('is named relative to the workspace root when it lies inside it, so every checkout hashes the same text', () => {
     expect(digestScriptPath('/w/repo', '/w/repo/node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe('node_modules/@tqserver/nx-go/src/plan/disk-digest.sh');
     expect(digestScriptPath('/w/repo', '/opt/plugins/nx-go/src/plan/disk-digest.sh')).toBe('/opt/plugins/nx-go/src/plan/disk-digest.sh');
