@@ -8,10 +8,14 @@
 # and -x only for build jobs' outputs). NX_GO_DIGEST_SPECS=1 prints the git pathspecs and stops.
 # The pathspecs must stay those of ignoredFileSpecs() in disk-inputs.ts; disk-inputs.spec.ts compares the two.
 set -f
-root=$1
-shift
 nl='
 '
+# Every list below is newline-separated, so an argument that holds a newline would be misread: refused.
+for a in "$@"; do
+  case $a in *"$nl"*) printf 'disk-digest.sh: the path or glob "%s" holds a newline, which the digest cannot name; rename it\n' "$a" >&2; exit 2 ;; esac
+done
+root=$1
+shift
 mods=
 outs=
 srcs=
@@ -87,8 +91,8 @@ pfx() { case $1 in . | '') P= ;; *) P=$1/ ;; esac; gesc "$P"; G=$E; }
 pfx "$root"
 proot=$G
 
-# The pathspecs, one per line in $specs (paths never hold a newline here: $mods and the others are
-# newline-separated too). Appending to a string is linear; appending to "$@" copies the list every time.
+# The pathspecs, one per line in $specs (no argument holds a newline, see above): appending to a string
+# is linear, appending to "$@" copies the list every time.
 specs=
 add() { specs="$specs$1$nl"; }
 if [ $tests = yes ]; then
@@ -134,7 +138,10 @@ if [ -n "${NX_GO_DIGEST_SPECS-}" ]; then printf '%s' "$specs"; excludes; exit 0;
 # the positive pathspecs only (pruned, and empty in most projects), and only when that finds something,
 # with the excludes too. A glob from the workspace root (**/…) is split per top-level directory, leaving
 # out node_modules and .nx, whose files every digest excludes anyway, and .git, which git never lists.
+# A top-level directory whose name holds a newline cannot be a line of $out: its pathspecs wait in
+# late_1, late_2, … and join the arguments after the split (found by review).
 out=
+nlate=0
 for s in $specs; do
   case $s in
     ':(glob)**/'*)
@@ -147,7 +154,10 @@ for s in $specs; do
         case $d in ./ | ../ | node_modules/ | .nx/ | .git/) continue ;; esac
         # The name is part of a glob pathspec: escape what git would read as pattern characters.
         case $d in *[][*?\\]*) d=$(printf '%s' "$d" | sed 's/[][*?\\]/\\&/g') ;; esac
-        out="$out:(glob)$d**/$rest$nl"
+        case $d in
+          *"$nl"*) nlate=$((nlate + 1)); eval "late_$nlate=\":(glob)\$d**/\$rest\"" ;;
+          *) out="$out:(glob)$d**/$rest$nl" ;;
+        esac
       done
       set -f
       ;;
@@ -157,6 +167,8 @@ done
 # One split, with globbing off (set -f): the pathspecs become the arguments.
 set -- $out
 unset IFS
+i=1
+while [ $i -le $nlate ]; do eval "set -- \"\$@\" \"\$late_$i\""; i=$((i + 1)); done
 
 # Names, then git blob hashes: a changed, added or removed file changes the output.
 h() { f=$(cat); printf '%s\n' "$f"; [ -z "$f" ] || printf '%s\n' "$f" | git hash-object --no-filters --stdin-paths; }

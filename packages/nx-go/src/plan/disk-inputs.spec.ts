@@ -304,6 +304,30 @@ describe('disk-digest.sh', () => {
     }
   });
 
+  it('keeps a pathspec whole when a directory name holds a newline (found by review: the one-per-line list split it)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'nx-go-digest-newline-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      writeFileSync(join(repo, '.gitignore'), 'gen_*.go\n*.bin\n');
+      for (const f of ['foo\nbar/gen_a.go', 'foo/stray.bin', 'r\ns/sub/gen_b.go']) {
+        mkdirSync(dirname(join(repo, f)), { recursive: true });
+        writeFileSync(join(repo, f), 'package x\n');
+      }
+      const digest = (root: string) =>
+        execFileSync('sh', ['-c', diskDigestCommand({ root, moduleRoots: [], outsideModules: [], flagFiles: [] }, DISK_DIGEST_SCRIPT)], {
+          cwd: repo,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1' },
+        });
+      // git quotes such names; foo/stray.bin is not a file go build reads, so it never counts.
+      expect(digest('.').split('\n').slice(0, 2)).toEqual(['"foo\\nbar/gen_a.go"', '"r\\ns/sub/gen_b.go"']);
+      // An argument is one line of the script's lists, so a project root with a newline is refused rather than misread.
+      expect(() => digest('r\ns')).toThrow(/disk-digest.sh: the path or glob "r\ns" holds a newline/);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('is named relative to the workspace root when it lies inside it, so every checkout hashes the same text', () => {
     expect(digestScriptPath('/w/repo', '/w/repo/node_modules/@tqserver/nx-go/src/plan/disk-digest.sh')).toBe('node_modules/@tqserver/nx-go/src/plan/disk-digest.sh');
     expect(digestScriptPath('/w/repo', '/opt/plugins/nx-go/src/plan/disk-digest.sh')).toBe('/opt/plugins/nx-go/src/plan/disk-digest.sh');
