@@ -57,6 +57,7 @@ case ${GOWORK-} in
       case $d in . | '') break ;; */*) d=${d%/*} ;; *) d=. ;; esac
     done
     ;;
+  *"$nl"*) printf 'disk-digest.sh: GOWORK "%s" holds a newline, which the digest cannot name\n' "$GOWORK" >&2; exit 2 ;;
   *) work=$GOWORK ;;
 esac
 if [ -n "$work" ] && [ -f "$work" ]; then
@@ -70,6 +71,7 @@ if [ -n "$work" ] && [ -f "$work" ]; then
       /^[ \t]*use[ \t]+/ { sub(/^[ \t]*use[ \t]+/, ""); print }' | sed -e 's/^[ \t]*//' -e 's/[ \t]*$//' -e 's/^"\(.*\)"$/\1/' -e 's/^`\(.*\)`$/\1/'); do
     case $u in /*) dir=$u ;; *) dir=$wdir/$u ;; esac
     abs=$(cd -- "$dir" 2>/dev/null && pwd -P) || continue
+    case $abs in *"$nl"*) printf 'disk-digest.sh: %s uses "%s", whose path holds a newline, which the digest cannot name; rename it\n' "$work" "$abs" >&2; exit 2 ;; esac
     case $abs/ in
       "$top"/) rel=. ;;
       "$top"/*) rel=${abs#"$top"/} ;;
