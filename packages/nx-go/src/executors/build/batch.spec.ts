@@ -18,9 +18,16 @@ describe('parallelFromArgs (Nx readParallelFromArgsAndEnv)', () => {
 });
 
 describe('batchParallelism', () => {
-  it('falls back to nx.json parallel, then to Nx default of 3', () => {
-    expect(batchParallelism({ nxJsonConfiguration: { parallel: 4 } }, ['nx', 'run-many'], {})).toBe(4);
-    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], {})).toBe(3);
-    expect(batchParallelism({ nxJsonConfiguration: { parallel: 4 } }, ['nx', 'run-many', '--parallel=1'], {})).toBe(1);
+  it('falls back to nx.json parallel, then to Nx default of 3 capped at the CPU count', () => {
+    expect(batchParallelism({ nxJsonConfiguration: { parallel: 4 } }, ['nx', 'run-many'], {}, 2)).toBe(4);
+    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], {}, 8)).toBe(3);
+    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], {}, 2)).toBe(2);
+    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], {}, 1)).toBe(1);
+    expect(batchParallelism({ nxJsonConfiguration: { parallel: 4 } }, ['nx', 'run-many', '--parallel=1'], {}, 8)).toBe(1);
+  });
+
+  it('takes a number the user set as given, even above the CPU count', () => {
+    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many', '--parallel=5'], {}, 2)).toBe(5);
+    expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], { NX_PARALLEL: '4' }, 2)).toBe(4);
   });
 });

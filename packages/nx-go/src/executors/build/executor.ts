@@ -11,7 +11,7 @@ import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
 import { depDirs } from '../job/dep-dirs';
-import { batchParallelism, limiter } from './parallelism';
+import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
 export interface BuildExecutorOptions {
   /** Which job: build (development), build-prod, or cross-compile (every platform of the matrix). */
@@ -41,7 +41,7 @@ export interface BuildSession {
   slot: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-export function buildSession(parallelism = 3): BuildSession {
+export function buildSession(parallelism = defaultParallelism()): BuildSession {
   const servers = new Map<string, ServerSettings>();
   let stamp: Promise<StampResult> | undefined;
   let workTree: boolean | undefined;
