@@ -318,6 +318,8 @@ describe('disk-digest.sh', () => {
           cwd: repo,
           encoding: 'utf8',
           env: { PATH: process.env.PATH, HOME: repo, GIT_CONFIG_NOSYSTEM: '1' },
+          // The refusal's message belongs in the thrown error, not in the test run's output.
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
       // git quotes such names; foo/stray.bin is not a file go build reads, so it never counts.
       expect(digest('.').split('\n').slice(0, 2)).toEqual(['"foo\\nbar/gen_a.go"', '"r\\ns/sub/gen_b.go"']);
