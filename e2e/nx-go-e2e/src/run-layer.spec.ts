@@ -1,7 +1,7 @@
 // The run layer with real nx and real go: stale outputs, validation before the rename, processes that die with
 // their executor, and test/vet running apart from the build settings.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fromCache, Workspace } from './support/workspace';
 
 interface Proc {
@@ -34,15 +34,29 @@ describe('run layer: builds', () => {
   });
   afterAll(() => ws.destroy());
 
-  it('fails a build.command that writes nothing instead of caching the previous binary', () => {
+  it('fails a build.command that writes nothing instead of caching the previous binary, and leaves that binary in place', () => {
     ws.nxOk(['build', 'auth']);
-    expect(ws.exists('workers/auth/bin/auth')).toBe(true);
+    const binary = readFileSync(ws.path('workers/auth/bin/auth'));
     ws.write('workers/auth/config.yaml', 'build:\n  command: "echo pretending to build"\n');
     const r = ws.nx(['build', 'auth']);
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('auth: build: the build succeeded but wrote no workers/auth/bin/auth');
-    expect(ws.exists('workers/auth/bin/auth')).toBe(false);
+    expect(readdirSync(ws.path('workers/auth/bin'))).toEqual(['auth']);
+    expect(readFileSync(ws.path('workers/auth/bin/auth')).equals(binary)).toBe(true);
     ws.git('checkout', '--', 'workers/auth/config.yaml');
+  });
+
+  it('a go build that fails leaves the last good binary in bin/, untouched, and nothing else', () => {
+    ws.nxOk(['build', 'auth']);
+    const binary = readFileSync(ws.path('workers/auth/bin/auth'));
+    const main = ws.read('workers/auth/src/main.go');
+    ws.write('workers/auth/src/main.go', `${main}\nfunc broken() { undefinedName() }\n`);
+    const r = ws.nx(['build', 'auth']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('undefined: undefinedName');
+    expect(readdirSync(ws.path('workers/auth/bin'))).toEqual(['auth']);
+    expect(readFileSync(ws.path('workers/auth/bin/auth')).equals(binary)).toBe(true);
+    ws.write('workers/auth/src/main.go', main);
   });
 
   it('never moves a binary that fails --version validation to dist/', () => {

@@ -1,6 +1,6 @@
 // TQServer's real layout (examples/tqserver): one root module, workers with config/worker.yaml, bun and php workers, server/src.
 import { spawnSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NX_VERSIONS, REPO_ROOT } from './support/paths';
 import { fromCache, Workspace } from './support/workspace';
@@ -106,6 +106,19 @@ describe('TQServer layout: the example workspace', () => {
     const run = spawnSync(ws.path('workers/hello/bin/hello'), ['--version'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('hello dev\n');
+  });
+
+  it('a build that fails leaves the last good binary in bin/, untouched, and nothing else', () => {
+    reset();
+    ws.nxOk(['build', 'hello']);
+    const binary = readFileSync(ws.path('workers/hello/bin/hello'));
+    append('workers/hello/src/main.go', '\nfunc broken() { undefinedName() }\n')(ws);
+    const r = ws.nx(['build', 'hello']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('undefined: undefinedName');
+    expect(readdirSync(ws.path('workers/hello/bin'))).toEqual(['hello']);
+    expect(readFileSync(ws.path('workers/hello/bin/hello')).equals(binary)).toBe(true);
+    reset();
   });
 
   it('nx run-many -t build builds the Go workers and the server to TQServer\'s paths; the rerun is all cache', () => {

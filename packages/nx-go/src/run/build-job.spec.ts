@@ -1,4 +1,4 @@
-// Specifies runBuildJob's handling of the output file: stale binaries, validation before the rename, no leftovers.
+// Specifies runBuildJob's handling of the output file: the last good binary kept, validation before the rename, no leftovers.
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,44 @@ const writesBinary = (body: string) => `printf '#!/bin/sh\\n${body}\\n' > {{.Out
 const distFiles = () => readdirSync(join(ws, 'workers/auth/dist'));
 
 describe('runBuildJob', () => {
-  it('fails a command that writes nothing, rather than keeping the previous binary', async () => {
+  it('fails a command that writes nothing, rather than passing the previous binary off as its own, and keeps that binary', async () => {
     writeFileSync(join(ws, OUTPUT), 'the previous build');
     expect(await run(job('echo pretending to build'))).toEqual({ ok: false, message: `auth: build-prod: the build succeeded but wrote no ${OUTPUT}` });
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
+  });
+
+  it('fails a command that writes nothing when there is no previous binary either', async () => {
+    expect(await run(job('true'))).toEqual({ ok: false, message: `auth: build-prod: the build succeeded but wrote no ${OUTPUT}` });
     expect(distFiles()).toEqual([]);
+  });
+
+  it('leaves the previous binary in place when the build fails', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const result = await run(job('echo half > {{.Output}}; exit 2'));
+    expect(result.ok).toBe(false);
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
+  });
+
+  it('removes what a failing command wrote to the output itself: no half-written binary', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const result = await run(job('echo half > dist/auth; exit 2'));
+    expect(result.ok).toBe(false);
+    expect(distFiles()).toEqual([]);
+  });
+
+  it('renames a go build\'s temp file over the previous binary, and keeps that binary when go build fails or writes nothing', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const exec = (script: string) => job('', { shell: undefined, exec: ['sh', '-c', script, 'go-build', '{{.Output}}'] });
+    expect((await run(exec('echo half > "$1"; exit 1'))).ok).toBe(false);
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
+    // Only the temp file counts for a planned go build, even if something rewrote the output meanwhile.
+    expect(await run(exec('echo other > dist/auth'))).toEqual({ ok: false, message: `auth: build-prod: the build succeeded but wrote no ${OUTPUT}` });
+    expect(await run(exec('echo new > "$1"'))).toEqual({ ok: true });
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('new\n');
   });
 
   it('accepts a command that writes the output itself instead of {{.Output}}', async () => {
@@ -51,6 +85,14 @@ describe('runBuildJob', () => {
       ok: false,
       message: 'auth: build-prod: auth --version failed (exit code 3); the binary must exit 0 on --version (set build.validate: false to skip)',
     });
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
+  });
+
+  it('removes a binary that a command wrote to the output itself when it fails validation', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const result = await run(job(`printf '#!/bin/sh\\nexit 3\\n' > dist/auth && chmod +x dist/auth`, { validate: true }));
+    expect(result.ok).toBe(false);
     expect(distFiles()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-// Runs a planned BuildJob: renders its templates, builds into a temp file, validates it, then renames it into place.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// Runs a planned BuildJob: renders its templates, builds into a temp file, validates it, then renames it over the last binary.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
@@ -79,13 +79,19 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   }
   if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
-  // A previous binary left at the output would pass for this build's when a `command` writes nothing.
-  rmSync(output, { force: true });
+  // The binary at the output stays until this build has a new one to rename over it: a build that fails,
+  // times out or fails validation leaves the last good binary where it was (as go build and make do).
+  // go build writes only {{.Output}}, the temp file. A `command` may write the output itself; it counts as
+  // built only if the command changed that file, so one that writes nothing fails instead of passing the
+  // previous binary off as its own.
+  const before = fileIdentity(output);
+  const wroteOutput = () => job.exec === undefined && fileIdentity(output) !== before && existsSync(output);
+  let built: string | undefined;
+  let ok = false;
   try {
     const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp], onOutput: opts.onOutput });
     if (!result.ok) return { ok: false, message: result.message };
-    // A `command` that ignores {{.Output}} writes the output itself.
-    const built = existsSync(temp) ? temp : existsSync(output) ? output : undefined;
+    built = existsSync(temp) ? temp : wroteOutput() ? output : undefined;
     if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
 
     const mainArg = job.exec?.[job.exec.length - 1];
@@ -93,15 +99,25 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
     if (validate && runsOnHost(job.env)) {
       // Validated before the rename, so a binary that fails never reaches the output path.
       const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, removeOnDeath: [temp] });
-      if (!checked.ok) {
-        rmSync(built, { force: true });
-        return checked;
-      }
+      if (!checked.ok) return checked;
     }
     if (built === temp) renameSync(temp, output);
+    ok = true;
     return { ok: true };
   } finally {
     rmSync(temp, { force: true });
+    // A command that wrote the output itself and then failed leaves no half-written or unvalidated binary.
+    if (!ok && (built === output || wroteOutput())) rmSync(output, { force: true });
+  }
+}
+
+/** Changes whenever the file is written, replaced or removed; undefined when there is no file. */
+function fileIdentity(file: string): string | undefined {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return undefined;
   }
 }
 

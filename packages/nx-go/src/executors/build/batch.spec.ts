@@ -1,4 +1,4 @@
-// Specifies how the batch worker learns Nx's parallelism, which Nx does not pass to it.
+// Specifies how the batch worker learns Nx's parallelism, which Nx does not pass to it, and how it schedules its tasks.
 import { batchParallelism, parallelFromArgs } from './batch';
 
 describe('parallelFromArgs (Nx readParallelFromArgsAndEnv)', () => {
@@ -29,5 +29,97 @@ describe('batchParallelism', () => {
   it('takes a number the user set as given, even above the CPU count', () => {
     expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many', '--parallel=5'], {}, 2)).toBe(5);
     expect(batchParallelism({ nxJsonConfiguration: {} }, ['nx', 'run-many'], { NX_PARALLEL: '4' }, 2)).toBe(4);
+  });
+});
+
+describe('buildBatch scheduling', () => {
+  // The tasks' own work is stubbed: what is specified here is the order of setup, builds and results.
+  const events: string[] = [];
+  const release = new Map<string, (ok: boolean) => void>();
+  let active = 0;
+  let maxActive = 0;
+
+  beforeEach(() => {
+    events.length = 0;
+    release.clear();
+    active = maxActive = 0;
+  });
+
+  async function load() {
+    jest.resetModules();
+    jest.doMock('./executor', () => {
+      const actual = jest.requireActual('./executor');
+      return {
+        ...actual,
+        runBuildTask: async (_o: unknown, ctx: { projectName: string }, session: { slot: <T>(fn: () => Promise<T>) => Promise<T> }) => {
+          events.push(`setup ${ctx.projectName}`);
+          return session.slot(async () => {
+            active++;
+            maxActive = Math.max(maxActive, active);
+            events.push(`build ${ctx.projectName}`);
+            const ok = await new Promise<boolean>((resolve) => release.set(ctx.projectName, resolve));
+            active--;
+            return { success: ok };
+          });
+        },
+      };
+    });
+    return (await import('./batch')).default;
+  }
+
+  const graph = (names: string[], deps: Record<string, string[]> = {}) => ({
+    roots: names.filter((n) => !deps[n]).map((n) => `${n}:build`),
+    tasks: Object.fromEntries(names.map((n) => [`${n}:build`, { id: `${n}:build`, target: { project: n, target: 'build' }, overrides: {}, outputs: [] }])),
+    dependencies: Object.fromEntries(names.map((n) => [`${n}:build`, (deps[n] ?? []).map((d) => `${d}:build`)])),
+  });
+  const context = (names: string[]) => ({
+    root: '/ws',
+    cwd: '/ws',
+    isVerbose: false,
+    nxJsonConfiguration: { parallel: 2 },
+    projectsConfigurations: { version: 2, projects: Object.fromEntries(names.map((n) => [n, { root: `workers/${n}`, targets: { build: {} } }])) },
+  });
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  async function drive(names: string[], deps: Record<string, string[]> = {}, fail: string[] = []) {
+    const buildBatch = await load();
+    const results: Record<string, boolean> = {};
+    const it = buildBatch(graph(names, deps) as never, {}, {}, context(names) as never);
+    const consumed = (async () => {
+      for await (const r of it) results[r.task] = r.result.success;
+    })();
+    // Lets every build that can start start, then ends the builds one at a time, in the order they started.
+    const checkpoints: string[][] = [];
+    for (let guard = 0; guard < 100 && Object.keys(results).length < names.length; guard++) {
+      await tick();
+      checkpoints.push([...events]);
+      const next = events.find((e) => e.startsWith('build ') && release.has(e.slice(6)));
+      if (next === undefined) continue;
+      const name = next.slice(6);
+      const done = release.get(name)!;
+      release.delete(name);
+      events.push(`end ${name}`);
+      done(!fail.includes(name));
+    }
+    await consumed;
+    return { results, checkpoints };
+  }
+
+  it('sets up the next tasks while the builds run, yet runs no more go builds than the parallelism', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const { results } = await drive(names);
+    expect(maxActive).toBe(2);
+    expect(Object.values(results)).toEqual(names.map(() => true));
+    // Before the first build ended, two builds ran and two more tasks had their setup done, not more.
+    const beforeFirstEnd = events.slice(0, events.indexOf('end a'));
+    expect([...beforeFirstEnd].sort()).toEqual(['build a', 'build b', 'setup a', 'setup b', 'setup c', 'setup d']);
+    // A freed slot goes to the task that was set up first.
+    expect(events[events.indexOf('end a') + 1]).toBe('build c');
+  });
+
+  it('sets up no task before the tasks it depends on have ended, and runs none whose dependency failed', async () => {
+    const { results } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib']);
+    expect(events.indexOf('setup app')).toBe(-1);
+    expect(results).toEqual({ 'lib:build': false, 'other:build': true, 'app:build': false });
   });
 });

@@ -38,6 +38,9 @@ export default async function* buildBatch(
 ): AsyncGenerator<BatchTaskResult> {
   const limit = batchParallelism(context);
   const session = buildSession(limit);
+  // Up to `limit` more tasks than go builds are under way: they read their settings, plan and check their
+  // embeds while the builds run, then wait for a free slot, so a build slot never waits for a task's setup.
+  const inFlight = 2 * limit;
   const pending = new Set(Object.keys(taskGraph.tasks));
   const failed = new Set<string>();
   const running = new Map<string, Promise<BatchTaskResult>>();
@@ -45,7 +48,7 @@ export default async function* buildBatch(
   const onSignal = (signal: NodeJS.Signals) => (stopped ??= signal);
   for (const s of INTERRUPTS) process.on(s, onSignal);
   // Every running step listens for the same signals; many at once are expected here, not a leak.
-  process.setMaxListeners(Math.max(process.getMaxListeners(), 4 * limit + 10));
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 2 * inFlight + 2 * limit + 10));
 
   const start = (id: string): Promise<BatchTaskResult> => {
     const task = taskGraph.tasks[id];
@@ -84,7 +87,7 @@ export default async function* buildBatch(
         yield notRun(id, why);
       }
       for (const id of [...pending]) {
-        if (running.size >= limit) break;
+        if (running.size >= inFlight) break;
         if (blockedBy(id) !== undefined) continue;
         pending.delete(id);
         running.set(id, start(id));
