@@ -117,6 +117,30 @@ describe('buildBatch scheduling', () => {
     expect(events[events.indexOf('end a') + 1]).toBe('build c');
   });
 
+  it("reports a task's start as the start of its build, not of its wait for a slot", async () => {
+    const buildBatch = await load();
+    const names = ['a', 'b', 'c'];
+    const starts: Record<string, number> = {};
+    const it = buildBatch(graph(names) as never, {}, {}, context(names) as never);
+    const results: Record<string, { startTime: number; endTime: number }> = {};
+    const consumed = (async () => {
+      for await (const r of it) results[r.task] = r.result;
+    })();
+    await tick();
+    expect(events.filter((e) => e.startsWith('build '))).toEqual(['build a', 'build b']);
+    await new Promise((r) => setTimeout(r, 50));
+    release.get('a')!(true);
+    await tick();
+    starts.c = Date.now();
+    release.get('b')!(true);
+    await tick();
+    release.get('c')!(true);
+    await consumed;
+    // c was set up with a and b, but its build began only when a's slot freed, 50 ms later.
+    expect(results['c:build'].startTime).toBeGreaterThanOrEqual(results['a:build'].startTime + 50);
+    expect(results['c:build'].startTime).toBeLessThanOrEqual(starts.c);
+  });
+
   it('sets up no task before the tasks it depends on have ended, and runs none whose dependency failed', async () => {
     const { results } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib']);
     expect(events.indexOf('setup app')).toBe(-1);

@@ -1,6 +1,6 @@
 // The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { buildSession, runBuildTask, type BuildExecutorOptions, type TaskOutput } from './executor';
+import { buildSession, runBuildTask, type BuildExecutorOptions, type BuildSession, type TaskOutput } from './executor';
 import { INTERRUPTS } from '../../run/process';
 import { batchParallelism } from './parallelism';
 
@@ -61,13 +61,16 @@ export default async function* buildBatch(
       target: project?.targets?.[task.target.target],
     };
     const log = taskLog();
-    const startTime = Date.now();
-    return runBuildTask(inputs[id] ?? {}, taskContext, session, log)
+    const setUp = Date.now();
+    // Nx records the task's time from startTime: the wait for a build slot is not the task's own.
+    let building: number | undefined;
+    const slot: BuildSession['slot'] = (fn) => session.slot(() => ((building ??= Date.now()), fn()));
+    return runBuildTask(inputs[id] ?? {}, taskContext, { ...session, slot }, log)
       .catch((e: unknown) => {
         log.error(`${id}: ${e instanceof Error ? e.message : String(e)}`);
         return { success: false };
       })
-      .then(({ success }) => ({ task: id, result: { success, terminalOutput: log.text(), startTime, endTime: Date.now() } }));
+      .then(({ success }) => ({ task: id, result: { success, terminalOutput: log.text(), startTime: building ?? setUp, endTime: Date.now() } }));
   };
   const blockedBy = (id: string) => (taskGraph.dependencies[id] ?? []).find((dep) => failed.has(dep) || pending.has(dep) || running.has(dep));
   const notRun = (id: string, why: string): BatchTaskResult => {
