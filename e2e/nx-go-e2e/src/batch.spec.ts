@@ -75,6 +75,27 @@ describe.each(NX_VERSIONS)('batched builds on nx %s', (nxVersion) => {
     expect(again.tasks.get('broken:build')).toBe('local cache');
     expect(ws.exists('workers/broken/bin/broken')).toBe(true);
   });
+
+  it('runs a task of the batch that depends on another only after it succeeded, and not at all when it failed', () => {
+    // after's command fails unless broken's binary is already built: it shows the order, not only the outcome.
+    goWorker(ws, 'after', 'package main\n\nfunc main() {}\n', 'build:\n  command: "test -x ../broken/bin/broken && go build -o {{.Output}} ./src"\n');
+    ws.write('workers/after/project.json', JSON.stringify({ name: 'after', implicitDependencies: ['broken'] }));
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    ws.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { dependsOn: ['^build'] } } }, null, 2));
+    ws.write('workers/broken/src/main.go', 'package main\n\nfunc main() { nope() }\n');
+    ws.remove('workers/broken/bin');
+
+    const r = ws.nx(['run-many', '-t', 'build', '-p', 'broken', 'after']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/Running 2 tasks with @tqserver\/nx-go:build/);
+    expect(r.output).toContain('after:build: not run: broken:build failed');
+    expect(ws.exists('workers/after/bin/after')).toBe(false);
+
+    ws.write('workers/broken/src/main.go', 'package main\n\nfunc main() {}\n');
+    const fixed = ws.nx(['run-many', '-t', 'build', '-p', 'broken', 'after']);
+    expect(fixed.code).toBe(0);
+    expect(ws.exists('workers/after/bin/after')).toBe(true);
+  });
 });
 
 describe('batched builds in the TQServer layout (one root module, config/worker.yaml)', () => {

@@ -67,10 +67,12 @@ describe('buildBatch scheduling', () => {
     return (await import('./batch')).default;
   }
 
-  const graph = (names: string[], deps: Record<string, string[]> = {}) => ({
+  /** `edges`: Nx 24's shape of taskGraph.dependencies (`{ id }` per dependency); otherwise Nx 22 and 23's (ids). */
+  const graph = (names: string[], deps: Record<string, string[]> = {}, edges = false) => ({
     roots: names.filter((n) => !deps[n]).map((n) => `${n}:build`),
     tasks: Object.fromEntries(names.map((n) => [`${n}:build`, { id: `${n}:build`, target: { project: n, target: 'build' }, overrides: {}, outputs: [] }])),
-    dependencies: Object.fromEntries(names.map((n) => [`${n}:build`, (deps[n] ?? []).map((d) => `${d}:build`)])),
+    dependencies: Object.fromEntries(names.map((n) => [`${n}:build`, (deps[n] ?? []).map((d) => (edges ? { id: `${d}:build` } : `${d}:build`))])),
+    continuousDependencies: {},
   });
   const context = (names: string[]) => ({
     root: '/ws',
@@ -81,10 +83,10 @@ describe('buildBatch scheduling', () => {
   });
   const tick = () => new Promise((r) => setImmediate(r));
 
-  async function drive(names: string[], deps: Record<string, string[]> = {}, fail: string[] = []) {
+  async function drive(names: string[], deps: Record<string, string[]> = {}, fail: string[] = [], edges = false) {
     const buildBatch = await load();
     const results: Record<string, boolean> = {};
-    const it = buildBatch(graph(names, deps) as never, {}, {}, context(names) as never);
+    const it = buildBatch(graph(names, deps, edges) as never, {}, {}, context(names) as never);
     const consumed = (async () => {
       for await (const r of it) results[r.task] = r.result.success;
     })();
@@ -141,9 +143,21 @@ describe('buildBatch scheduling', () => {
     expect(results['c:build'].startTime).toBeLessThanOrEqual(starts.c);
   });
 
-  it('sets up no task before the tasks it depends on have ended, and runs none whose dependency failed', async () => {
-    const { results } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib']);
+  it.each([
+    ['ids (Nx 22, 23)', false],
+    ['edges (Nx 24)', true],
+  ])('with dependencies as %s: sets up no task before the tasks it depends on have ended, and runs none whose dependency failed', async (_shape, edges) => {
+    const { results } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib'], edges);
     expect(events.indexOf('setup app')).toBe(-1);
     expect(results).toEqual({ 'lib:build': false, 'other:build': true, 'app:build': false });
+  });
+
+  it.each([
+    ['ids (Nx 22, 23)', false],
+    ['edges (Nx 24)', true],
+  ])('with dependencies as %s: starts a dependent task only after its dependency succeeded', async (_shape, edges) => {
+    const { results } = await drive(['lib', 'app'], { app: ['lib'] }, [], edges);
+    expect(events.indexOf('setup app')).toBeGreaterThan(events.indexOf('end lib'));
+    expect(results).toEqual({ 'lib:build': true, 'app:build': true });
   });
 });

@@ -12,6 +12,16 @@ export interface BatchTaskResult {
   result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
 }
 
+/**
+ * The ids of the tasks `id` depends on. Nx 22 and 23 list them as ids, Nx 24 as edges (`{ id, … }`): read
+ * as ids, Nx 24's edges matched no task, so a dependent task ran beside (or after the failure of) its
+ * dependency (found by review).
+ */
+export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: string): string[] {
+  const deps: ReadonlyArray<string | { id: string }> = taskGraph.dependencies[id] ?? [];
+  return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
+}
+
 /** Collects one task's output: every line it prints, in order, becomes its terminal output and so its cached log. */
 function taskLog(): TaskOutput & { text(): string } {
   let text = '';
@@ -72,7 +82,7 @@ export default async function* buildBatch(
       })
       .then(({ success }) => ({ task: id, result: { success, terminalOutput: log.text(), startTime: building ?? setUp, endTime: Date.now() } }));
   };
-  const blockedBy = (id: string) => (taskGraph.dependencies[id] ?? []).find((dep) => failed.has(dep) || pending.has(dep) || running.has(dep));
+  const blockedBy = (id: string) => dependencyIds(taskGraph, id).find((dep) => failed.has(dep) || pending.has(dep) || running.has(dep));
   const notRun = (id: string, why: string): BatchTaskResult => {
     const now = Date.now();
     return { task: id, result: { success: false, terminalOutput: `${id}: ${why}\n`, startTime: now, endTime: now } };
