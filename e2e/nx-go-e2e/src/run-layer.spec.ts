@@ -69,8 +69,10 @@ describe('run layer: builds', () => {
     ws.write('workers/auth/src/main.go', main);
   });
 
-  it('kills the step and its go processes, and removes the temp binary, when the executor is SIGKILLed', async () => {
+  it('kills the step and its go processes, removes the temp binary and puts the last good binary back, when the executor is SIGKILLed', async () => {
     const m = marker();
+    ws.nxOk(['build', 'auth']);
+    const binary = readFileSync(ws.path('workers/auth/bin/auth'));
     ws.write('workers/auth/sleeper/main.go', 'package main\n\nimport "time"\n\nfunc main() { time.Sleep(time.Hour) }\n');
     // The temp output exists before the sleeps start; `go run` is a real go process with a child of its own.
     ws.write('workers/auth/config.yaml', `build:\n  timeout: 300s\n  command: "go build -o {{.Output}} ./src && { sleep ${m} & go run ./sleeper ${m}; }"\n`);
@@ -89,6 +91,9 @@ describe('run layer: builds', () => {
       process.kill(executor.pid, 'SIGKILL');
       expect(await eventually(() => marked().length === 0, 20)).toBe(true);
       expect(await eventually(() => temps().length === 0, 20)).toBe(true);
+      // The command had the last good binary moved aside (.auth.<pid>.last); the watcher moved it back.
+      expect(readdirSync(ws.path('workers/auth/bin'))).toEqual(['auth']);
+      expect(readFileSync(ws.path('workers/auth/bin/auth')).equals(binary)).toBe(true);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
     } finally {
       for (const p of marked()) spawnSync('kill', ['-KILL', String(p.pid)]);

@@ -46,11 +46,36 @@ describe('runBuildJob', () => {
     expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
   });
 
-  it('removes what a failing command wrote to the output itself: no half-written binary', async () => {
+  it('puts the last good binary back over what a failing command wrote to the output itself', async () => {
     writeFileSync(join(ws, OUTPUT), 'the previous build');
     const result = await run(job('echo half > dist/auth; exit 2'));
     expect(result.ok).toBe(false);
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
+  });
+
+  it('leaves no half-written binary of a failing command when there was no previous one', async () => {
+    expect((await run(job('echo half > dist/auth; exit 2'))).ok).toBe(false);
     expect(distFiles()).toEqual([]);
+  });
+
+  it('hides the previous binary from a command while it runs: an up-to-date check cannot pass it off as new', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    // As `make` would: build only if the output is missing.
+    expect(await run(job('test -e dist/auth || echo rebuilt > dist/auth'))).toEqual({ ok: true });
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('rebuilt\n');
+    // A command that only touches the output it cannot see writes a new, empty file: its own.
+    expect(await run(job('touch dist/auth'))).toEqual({ ok: true });
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('');
+    expect(distFiles()).toEqual(['auth']);
+  });
+
+  it('never takes a temp file left by a crashed run for this build\'s output', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    writeFileSync(join(ws, 'workers/auth/dist', `.auth.${process.pid}.tmp`), 'left by a crash');
+    expect(await run(job('true'))).toEqual({ ok: false, message: `auth: build-prod: the build succeeded but wrote no ${OUTPUT}` });
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
   });
 
   it('renames a go build\'s temp file over the previous binary, and keeps that binary when go build fails or writes nothing', async () => {
@@ -89,11 +114,12 @@ describe('runBuildJob', () => {
     expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
   });
 
-  it('removes a binary that a command wrote to the output itself when it fails validation', async () => {
+  it('puts the last good binary back when a binary a command wrote to the output itself fails validation', async () => {
     writeFileSync(join(ws, OUTPUT), 'the previous build');
     const result = await run(job(`printf '#!/bin/sh\\nexit 3\\n' > dist/auth && chmod +x dist/auth`, { validate: true }));
     expect(result.ok).toBe(false);
-    expect(distFiles()).toEqual([]);
+    expect(distFiles()).toEqual(['auth']);
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
   });
 
   it('does not run a binary that is not to be validated', async () => {

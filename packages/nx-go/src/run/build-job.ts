@@ -1,10 +1,10 @@
 // Runs a planned BuildJob: renders its templates, builds into a temp file, validates it, then renames it over the last binary.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
 import { renderTemplate } from '../plan/template';
-import { runStep, type Step } from './process';
+import { runStep, type Step, type StepOptions } from './process';
 
 export interface Stamp {
   Version: string;
@@ -79,26 +79,33 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   }
   if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
-  // The binary at the output stays until this build has a new one to rename over it: a build that fails,
-  // times out or fails validation leaves the last good binary where it was (as go build and make do).
-  // go build writes only {{.Output}}, the temp file. A `command` may write the output itself; it counts as
-  // built only if the command changed that file, so one that writes nothing fails instead of passing the
-  // previous binary off as its own.
-  const before = fileIdentity(output);
-  const wroteOutput = () => job.exec === undefined && fileIdentity(output) !== before && existsSync(output);
-  let built: string | undefined;
+  // The last good binary stays until this build has a new one to put in its place: a build that fails,
+  // times out or fails validation leaves it where it was (as go build and make do). The planned go build
+  // writes only {{.Output}}, a temp file renamed over it on success. A temp file left by a crash (pids
+  // repeat, in containers above all) is never taken for this build's.
+  rmSync(temp, { force: true });
+  // A `command` may write the output itself. The last good binary is moved aside while it runs, so that a
+  // command that writes nothing fails instead of passing that binary off as its own (and make-style commands
+  // see no up-to-date output); if the build fails it is moved back, over anything the command left there,
+  // by the watcher too if the executor dies.
+  const aside = job.exec === undefined ? join(dirname(output), `.${basename(output)}.${process.pid}.last`) : undefined;
+  const movedAside = aside !== undefined && moveIfPresent(output, aside);
+  const death = {
+    removeOnDeath: aside === undefined ? [temp] : [temp, output],
+    restoreOnDeath: movedAside ? { from: aside!, to: output } : undefined,
+  };
   let ok = false;
   try {
-    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp], onOutput: opts.onOutput });
+    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, onOutput: opts.onOutput, ...death });
     if (!result.ok) return { ok: false, message: result.message };
-    built = existsSync(temp) ? temp : wroteOutput() ? output : undefined;
+    const built = existsSync(temp) ? temp : aside !== undefined && existsSync(output) ? output : undefined;
     if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
 
     const mainArg = job.exec?.[job.exec.length - 1];
     const validate = job.validate === 'auto' ? mainArg !== undefined && declaresVersion(join(cwd, mainArg)) : job.validate;
     if (validate && runsOnHost(job.env)) {
       // Validated before the rename, so a binary that fails never reaches the output path.
-      const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, removeOnDeath: [temp] });
+      const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, ...death });
       if (!checked.ok) return checked;
     }
     if (built === temp) renameSync(temp, output);
@@ -106,18 +113,23 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
     return { ok: true };
   } finally {
     rmSync(temp, { force: true });
-    // A command that wrote the output itself and then failed leaves no half-written or unvalidated binary.
-    if (!ok && (built === output || wroteOutput())) rmSync(output, { force: true });
+    if (aside !== undefined) {
+      if (ok) rmSync(aside, { force: true });
+      // No half-written or unvalidated binary of a failed command stays at the output.
+      else if (movedAside) renameSync(aside, output);
+      else rmSync(output, { force: true });
+    }
   }
 }
 
-/** Changes whenever the file is written, replaced or removed; undefined when there is no file. */
-function fileIdentity(file: string): string | undefined {
+/** Renames `from` to `to` if `from` exists; whether it did. */
+function moveIfPresent(from: string, to: string): boolean {
   try {
-    const st = statSync(file, { bigint: true });
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  } catch {
-    return undefined;
+    renameSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
   }
 }
 
@@ -129,12 +141,12 @@ async function validateBinary(
   binary: string,
   name: string,
   version: string | undefined,
-  opts: RunJobOptions & { removeOnDeath: string[] },
+  opts: RunJobOptions & Pick<StepOptions, 'removeOnDeath' | 'restoreOnDeath'>,
 ): Promise<{ ok: boolean; message?: string }> {
   const label = `${opts.label}: ${name} --version`;
   const result = await runStep(
     { exec: [binary, '--version'] },
-    { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath, onOutput: opts.onOutput },
+    { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath, restoreOnDeath: opts.restoreOnDeath, onOutput: opts.onOutput },
   );
   if (!result.ok) return { ok: false, message: `${result.message}; the binary must exit 0 on --version (set build.validate: false to skip)` };
   if (version !== undefined && !result.stdout.includes(version)) {

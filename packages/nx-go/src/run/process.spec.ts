@@ -1,7 +1,7 @@
 // Specifies runStep's timers and the watcher that kills a step whose executor died, with real sh processes.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep, WATCHER_SCRIPT } from './process';
@@ -79,7 +79,7 @@ describe('the watcher script', () => {
     step.unref();
     const file = join(dir, '.api.123.tmp');
     writeFileSync(file, 'half a binary');
-    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', '', '', file], { stdio: ['pipe', 'ignore', 'ignore'] });
     watcher.stdin!.write(`${step.pid}\n`);
     return { group: step.pid!, file, watcher };
   }
@@ -107,8 +107,30 @@ describe('the watcher script', () => {
   it('with no group yet, on EOF only removes the file', async () => {
     const file = join(dir, '.api.456.tmp');
     writeFileSync(file, 'x');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { input: '' });
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', '', '', file], { input: '' });
     expect(r.status).toBe(0);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('on EOF puts the last good binary back over what the dead step left at the output', () => {
+    const output = join(dir, 'api');
+    const last = join(dir, '.api.789.last');
+    writeFileSync(output, 'half a binary');
+    writeFileSync(last, 'the last good binary');
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, output], { input: '' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('the last good binary');
+    expect(existsSync(last)).toBe(false);
+  });
+
+  it('on "done" restores nothing', () => {
+    const output = join(dir, 'api');
+    const last = join(dir, '.api.790.last');
+    writeFileSync(output, 'the new binary');
+    writeFileSync(last, 'the last good binary');
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, output], { input: '\ndone\n' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('the new binary');
+    expect(existsSync(last)).toBe(true);
   });
 });
