@@ -54,6 +54,16 @@ describe('runBuildJob', () => {
     expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('the previous build');
   });
 
+  it('keeps the failure of a command that cleaned its output directory, and says the last good binary went with it', async () => {
+    writeFileSync(join(ws, OUTPUT), 'the previous build');
+    const result = await run(job('rm -rf dist && mkdir dist && echo half > dist/auth && exit 4'));
+    expect(result).toEqual({
+      ok: false,
+      message: `auth: build-prod failed (exit code 4); the command removed the last good binary (${join(ws, 'workers/auth/dist', `.auth.${process.pid}.last`)}), so none is left at ${join(ws, OUTPUT)}`,
+    });
+    expect(distFiles()).toEqual([]);
+  });
+
   it('leaves no half-written binary of a failing command when there was no previous one', async () => {
     expect((await run(job('echo half > dist/auth; exit 2'))).ok).toBe(false);
     expect(distFiles()).toEqual([]);

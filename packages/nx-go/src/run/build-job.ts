@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
 import { renderTemplate } from '../plan/template';
+import { claimOutput, clearLeftovers, type ClaimedOutput } from './command-output';
 import { runStep, type Step, type StepOptions } from './process';
 
 export interface Stamp {
@@ -84,21 +85,32 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   // writes only {{.Output}}, a temp file renamed over it on success. A temp file left by a crash (pids
   // repeat, in containers above all) is never taken for this build's.
   rmSync(temp, { force: true });
-  // A `command` may write the output itself. The last good binary is moved aside while it runs, so that a
-  // command that writes nothing fails instead of passing that binary off as its own (and make-style commands
-  // see no up-to-date output); if the build fails it is moved back, over anything the command left there,
-  // by the watcher too if the executor dies.
-  const aside = job.exec === undefined ? join(dirname(output), `.${basename(output)}.${process.pid}.last`) : undefined;
-  const movedAside = aside !== undefined && moveIfPresent(output, aside);
-  const death = {
-    removeOnDeath: aside === undefined ? [temp] : [temp, output],
-    restoreOnDeath: movedAside ? { from: aside!, to: output } : undefined,
-  };
-  let ok = false;
+  // A `command` may write the output itself: it runs alone on that output, with the last good binary moved
+  // aside (./command-output.ts), so that writing nothing fails instead of passing that binary off as the
+  // command's (and make-style commands see no up-to-date output); a failed build puts it back.
+  let claim: ClaimedOutput | undefined;
+  if (job.exec === undefined) {
+    const claimed = await claimOutput(output, temp, { waitMs: opts.timeoutMs + 10_000, label: opts.label });
+    if ('error' in claimed) return { ok: false, message: claimed.error };
+    claim = claimed;
+  } else {
+    clearLeftovers(output, false);
+  }
+  const death = claim?.death ?? { removeOnDeath: [temp] };
+  let result: { ok: boolean; message?: string } = { ok: false };
   try {
-    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, onOutput: opts.onOutput, ...death });
-    if (!result.ok) return { ok: false, message: result.message };
-    const built = existsSync(temp) ? temp : aside !== undefined && existsSync(output) ? output : undefined;
+    result = await buildAndCheck();
+    return result;
+  } finally {
+    rmSync(temp, { force: true });
+    const note = claim?.release(result.ok);
+    if (note !== undefined) result.message = `${result.message ?? `${opts.label} failed`}; ${note}`;
+  }
+
+  async function buildAndCheck(): Promise<{ ok: boolean; message?: string }> {
+    const stepResult = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, onOutput: opts.onOutput, ...death });
+    if (!stepResult.ok) return { ok: false, message: stepResult.message };
+    const built = existsSync(temp) ? temp : claim !== undefined && existsSync(output) ? output : undefined;
     if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
 
     const mainArg = job.exec?.[job.exec.length - 1];
@@ -109,27 +121,7 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
       if (!checked.ok) return checked;
     }
     if (built === temp) renameSync(temp, output);
-    ok = true;
     return { ok: true };
-  } finally {
-    rmSync(temp, { force: true });
-    if (aside !== undefined) {
-      if (ok) rmSync(aside, { force: true });
-      // No half-written or unvalidated binary of a failed command stays at the output.
-      else if (movedAside) renameSync(aside, output);
-      else rmSync(output, { force: true });
-    }
-  }
-}
-
-/** Renames `from` to `to` if `from` exists; whether it did. */
-function moveIfPresent(from: string, to: string): boolean {
-  try {
-    renameSync(from, to);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
   }
 }
 

@@ -117,10 +117,13 @@ describe('the watcher script', () => {
     const last = join(dir, '.api.789.last');
     writeFileSync(output, 'half a binary');
     writeFileSync(last, 'the last good binary');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, output], { input: '' });
+    const lock = join(dir, '.api.lock');
+    writeFileSync(lock, '789\n');
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, lock], { input: '' });
     expect(r.status).toBe(0);
     expect(readFileSync(output, 'utf8')).toBe('the last good binary');
     expect(existsSync(last)).toBe(false);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('on "done" restores nothing', () => {
@@ -128,7 +131,7 @@ describe('the watcher script', () => {
     const last = join(dir, '.api.790.last');
     writeFileSync(output, 'the new binary');
     writeFileSync(last, 'the last good binary');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, output], { input: '\ndone\n' });
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output], { input: '\ndone\n' });
     expect(r.status).toBe(0);
     expect(readFileSync(output, 'utf8')).toBe('the new binary');
     expect(existsSync(last)).toBe(true);

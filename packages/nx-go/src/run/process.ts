@@ -21,7 +21,7 @@ export interface StepOptions {
   capture?: boolean;
   /** Files the watcher removes if the executor dies before the step ends (the build's temp output). */
   removeOnDeath?: string[];
-  /** A file the watcher then moves back into place (`from` → `to`) if the executor dies: the last good binary. */
+  /** A file the watcher moves back into place (`from` → `to`) if the executor dies, before it removes removeOnDeath: the last good binary. */
   restoreOnDeath?: { from: string; to: string };
   /**
    * Receives the step's output (stderr, and stdout unless captured) instead of the terminal: a batch runs
@@ -57,11 +57,11 @@ export const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /**
  * The watcher's script, run as `sh -c SCRIPT nx-go-watcher <from> <to> <file>…`. Line 1 of its input is the
  * step's process group; line 2 "done" means the step ended normally. EOF instead (the executor died, even by
- * SIGKILL, so no handler of ours ran) kills the group, removes the files, then moves <from> back to <to>
- * when <from> is not empty.
+ * SIGKILL, so no handler of ours ran) kills the group, moves <from> back to <to> when <from> is not empty,
+ * then removes the files (a lock among them goes last of all).
  */
 export const WATCHER_SCRIPT =
-  'from=$1 to=$2; shift 2; IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; rm -rf -- "$@"; [ -z "$from" ] || mv -f -- "$from" "$to"';
+  'from=$1 to=$2; shift 2; IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; [ -z "$from" ] || mv -f -- "$from" "$to"; rm -rf -- "$@"';
 
 export interface Watcher {
   /** Tells the watcher which process group to kill if the executor dies. */
