@@ -1,11 +1,10 @@
 // Runs a planned BuildJob: renders its templates, builds into a temp file, validates it, then renames it over the last binary.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeJob, type BuildJob } from '../plan/build';
 import { STAMP_COMMAND } from '../plan/inputs';
 import { renderTemplate } from '../plan/template';
-import { claimOutput, clearLeftovers, type ClaimedOutput } from './command-output';
-import { runStep, type Step, type StepOptions } from './process';
+import { runStep, type Step } from './process';
 
 export interface Stamp {
   Version: string;
@@ -80,48 +79,50 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   }
   if (opts.verbose) opts.log(`${opts.label}: ${describeJob({ ...job, ...step })}`);
 
-  // The last good binary stays until this build has a new one to put in its place: a build that fails,
-  // times out or fails validation leaves it where it was (as go build and make do). The planned go build
-  // writes only {{.Output}}, a temp file renamed over it on success. A temp file left by a crash (pids
-  // repeat, in containers above all) is never taken for this build's.
+  // The binary at the output stays until this build has a new one to rename over it: a build that fails,
+  // times out or fails validation leaves the last good binary where it was (as go build and make do).
+  // go build writes only {{.Output}}, the temp file. A temp file left by a crash (pids repeat, in containers
+  // above all) is never taken for this build's (found by review).
   rmSync(temp, { force: true });
-  // A `command` may write the output itself: it runs alone on that output, with the last good binary moved
-  // aside (./command-output.ts), so that writing nothing fails instead of passing that binary off as the
-  // command's (and make-style commands see no up-to-date output); a failed build puts it back.
-  let claim: ClaimedOutput | undefined;
-  if (job.exec === undefined) {
-    const claimed = await claimOutput(output, temp, { waitMs: opts.timeoutMs + 10_000, label: opts.label });
-    if ('error' in claimed) return { ok: false, message: claimed.error };
-    claim = claimed;
-  } else {
-    clearLeftovers(output, false);
-  }
-  const death = claim?.death ?? { removeOnDeath: [temp] };
-  let result: { ok: boolean; message?: string } = { ok: false };
+  // A `command` may write the output itself; it counts as built only if the command changed that file, so
+  // one that writes nothing fails instead of passing the previous binary off as its own. As make's
+  // .DELETE_ON_ERROR: what a failing command changed at the output is removed. (Moving the last good binary
+  // aside while a command ran, with a lock per output, was tried and reverted: review found races with
+  // Nx's cache restore and with a second build that put an old binary back after a success.)
+  const before = fileIdentity(output);
+  const wroteOutput = () => job.exec === undefined && fileIdentity(output) !== before && existsSync(output);
+  let built: string | undefined;
+  let ok = false;
   try {
-    result = await buildAndCheck();
-    return result;
-  } finally {
-    rmSync(temp, { force: true });
-    const note = claim?.release(result.ok);
-    if (note !== undefined) result.message = `${result.message ?? `${opts.label} failed`}; ${note}`;
-  }
-
-  async function buildAndCheck(): Promise<{ ok: boolean; message?: string }> {
-    const stepResult = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, onOutput: opts.onOutput, ...death });
-    if (!stepResult.ok) return { ok: false, message: stepResult.message };
-    const built = existsSync(temp) ? temp : claim !== undefined && existsSync(output) ? output : undefined;
+    const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp], onOutput: opts.onOutput });
+    if (!result.ok) return { ok: false, message: result.message };
+    built = existsSync(temp) ? temp : wroteOutput() ? output : undefined;
     if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
 
     const mainArg = job.exec?.[job.exec.length - 1];
     const validate = job.validate === 'auto' ? mainArg !== undefined && declaresVersion(join(cwd, mainArg)) : job.validate;
     if (validate && runsOnHost(job.env)) {
       // Validated before the rename, so a binary that fails never reaches the output path.
-      const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, ...death });
+      const checked = await validateBinary(built, basename(output), job.stamp ? vars.Version : undefined, { ...opts, removeOnDeath: [temp] });
       if (!checked.ok) return checked;
     }
     if (built === temp) renameSync(temp, output);
+    ok = true;
     return { ok: true };
+  } finally {
+    rmSync(temp, { force: true });
+    // A command that wrote the output itself and then failed leaves no half-written or unvalidated binary.
+    if (!ok && (built === output || wroteOutput())) rmSync(output, { force: true });
+  }
+}
+
+/** Changes whenever the file is written, replaced or removed; undefined when there is no file. */
+function fileIdentity(file: string): string | undefined {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return undefined;
   }
 }
 
@@ -133,12 +134,12 @@ async function validateBinary(
   binary: string,
   name: string,
   version: string | undefined,
-  opts: RunJobOptions & Pick<StepOptions, 'removeOnDeath' | 'restoreOnDeath'>,
+  opts: RunJobOptions & { removeOnDeath: string[] },
 ): Promise<{ ok: boolean; message?: string }> {
   const label = `${opts.label}: ${name} --version`;
   const result = await runStep(
     { exec: [binary, '--version'] },
-    { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath, restoreOnDeath: opts.restoreOnDeath, onOutput: opts.onOutput },
+    { cwd: dirname(binary), env: {}, timeoutMs: 10_000, label, capture: true, removeOnDeath: opts.removeOnDeath, onOutput: opts.onOutput },
   );
   if (!result.ok) return { ok: false, message: `${result.message}; the binary must exit 0 on --version (set build.validate: false to skip)` };
   if (version !== undefined && !result.stdout.includes(version)) {

@@ -1,7 +1,7 @@
 // Specifies runStep's timers and the watcher that kills a step whose executor died, with real sh processes.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep, WATCHER_SCRIPT } from './process';
@@ -79,7 +79,7 @@ describe('the watcher script', () => {
     step.unref();
     const file = join(dir, '.api.123.tmp');
     writeFileSync(file, 'half a binary');
-    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', '', '', file], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { stdio: ['pipe', 'ignore', 'ignore'] });
     watcher.stdin!.write(`${step.pid}\n`);
     return { group: step.pid!, file, watcher };
   }
@@ -88,6 +88,20 @@ describe('the watcher script', () => {
   it('on EOF (the executor died) kills the step group and removes the temp file', async () => {
     const { group, file, watcher } = start();
     const done = exited(watcher);
+    watcher.stdin!.end();
+    await done;
+    expect(await eventually(() => !alive(group))).toBe(true);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('outlives the interrupt signals that Nx sends the whole process tree, and still cleans up on EOF', async () => {
+    const { group, file, watcher } = start();
+    const done = exited(watcher);
+    await new Promise((r) => setTimeout(r, 100));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) watcher.kill(signal);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(watcher.exitCode).toBeNull();
+    expect(existsSync(file)).toBe(true);
     watcher.stdin!.end();
     await done;
     expect(await eventually(() => !alive(group))).toBe(true);
@@ -107,33 +121,8 @@ describe('the watcher script', () => {
   it('with no group yet, on EOF only removes the file', async () => {
     const file = join(dir, '.api.456.tmp');
     writeFileSync(file, 'x');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', '', '', file], { input: '' });
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { input: '' });
     expect(r.status).toBe(0);
     expect(existsSync(file)).toBe(false);
-  });
-
-  it('on EOF puts the last good binary back over what the dead step left at the output', () => {
-    const output = join(dir, 'api');
-    const last = join(dir, '.api.789.last');
-    writeFileSync(output, 'half a binary');
-    writeFileSync(last, 'the last good binary');
-    const lock = join(dir, '.api.lock');
-    writeFileSync(lock, '789\n');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output, lock], { input: '' });
-    expect(r.status).toBe(0);
-    expect(readFileSync(output, 'utf8')).toBe('the last good binary');
-    expect(existsSync(last)).toBe(false);
-    expect(existsSync(lock)).toBe(false);
-  });
-
-  it('on "done" restores nothing', () => {
-    const output = join(dir, 'api');
-    const last = join(dir, '.api.790.last');
-    writeFileSync(output, 'the new binary');
-    writeFileSync(last, 'the last good binary');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', last, output], { input: '\ndone\n' });
-    expect(r.status).toBe(0);
-    expect(readFileSync(output, 'utf8')).toBe('the new binary');
-    expect(existsSync(last)).toBe(true);
   });
 });

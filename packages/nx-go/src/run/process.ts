@@ -21,8 +21,6 @@ export interface StepOptions {
   capture?: boolean;
   /** Files the watcher removes if the executor dies before the step ends (the build's temp output). */
   removeOnDeath?: string[];
-  /** A file the watcher moves back into place (`from` → `to`) if the executor dies, before it removes removeOnDeath: the last good binary. */
-  restoreOnDeath?: { from: string; to: string };
   /**
    * Receives the step's output (stderr, and stdout unless captured) instead of the terminal: a batch runs
    * many steps at once in one process, and each task's output must reach that task's own log.
@@ -55,13 +53,14 @@ function formatDuration(ms: number): string {
 export const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * The watcher's script, run as `sh -c SCRIPT nx-go-watcher <from> <to> <file>…`. Line 1 of its input is the
- * step's process group; line 2 "done" means the step ended normally. EOF instead (the executor died, even by
- * SIGKILL, so no handler of ours ran) kills the group, moves <from> back to <to> when <from> is not empty,
- * then removes the files (a lock among them goes last of all).
+ * The watcher's script. Line 1 is the step's process group; line 2 "done" means the step ended normally.
+ * EOF instead (the executor died, even by SIGKILL, so no handler of ours ran) kills the group and
+ * removes the files in "$@". It ignores the interrupt signals: on Ctrl-C Nx 24 signals the executor's
+ * whole process tree, this watcher included, and SIGKILLs it a few seconds later; the watcher must
+ * outlive that to clean up (found by review).
  */
 export const WATCHER_SCRIPT =
-  'from=$1 to=$2; shift 2; IFS= read -r group; IFS= read -r line; [ "$line" = done ] && exit 0; [ -n "$group" ] && kill -KILL -"$group" 2>/dev/null; [ -z "$from" ] || mv -f -- "$from" "$to"; rm -rf -- "$@"';
+  "trap '' INT TERM HUP; IFS= read -r group; IFS= read -r line; [ \"$line\" = done ] && exit 0; [ -n \"$group\" ] && kill -KILL -\"$group\" 2>/dev/null; rm -rf -- \"$@\"";
 
 export interface Watcher {
   /** Tells the watcher which process group to kill if the executor dies. */
@@ -75,8 +74,8 @@ export interface Watcher {
  * process outside both groups, holding the read end of a pipe that the executor alone writes, learns of
  * the executor's death (EOF) and can kill the step's group; detached too, so a kill of nx's group spares it.
  */
-export function startWatcher(removeOnDeath: string[] = [], restoreOnDeath?: { from: string; to: string }): Watcher {
-  const child: ChildProcess = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', restoreOnDeath?.from ?? '', restoreOnDeath?.to ?? '', ...removeOnDeath], {
+export function startWatcher(removeOnDeath: string[] = []): Watcher {
+  const child: ChildProcess = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', ...removeOnDeath], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });
@@ -105,7 +104,7 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
   // outcome: an interrupted or timed-out go build leaves $WORK behind (checked with Go 1.26).
   const work = mkdtempSync(join(opts.env.GOTMPDIR ?? process.env.GOTMPDIR ?? tmpdir(), 'nx-go-work-'));
   // Started first, so the executor cannot die between the step's start and the watcher's.
-  const watcher = startWatcher([...(opts.removeOnDeath ?? []), work], opts.restoreOnDeath);
+  const watcher = startWatcher([...(opts.removeOnDeath ?? []), work]);
   const child = execa(file, args, {
     cwd: opts.cwd,
     env: { ...opts.env, GOTMPDIR: work },
