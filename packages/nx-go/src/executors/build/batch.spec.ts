@@ -86,9 +86,13 @@ describe('buildBatch scheduling', () => {
   async function drive(names: string[], deps: Record<string, string[]> = {}, fail: string[] = [], edges = false) {
     const buildBatch = await load();
     const results: Record<string, boolean> = {};
+    const statuses: Record<string, string | undefined> = {};
     const it = buildBatch(graph(names, deps, edges) as never, {}, {}, context(names) as never);
     const consumed = (async () => {
-      for await (const r of it) results[r.task] = r.result.success;
+      for await (const r of it) {
+        results[r.task] = r.result.success;
+        statuses[r.task] = r.result.status;
+      }
     })();
     // Lets every build that can start start, then ends the builds one at a time, in the order they started.
     const checkpoints: string[][] = [];
@@ -104,7 +108,7 @@ describe('buildBatch scheduling', () => {
       done(!fail.includes(name));
     }
     await consumed;
-    return { results, checkpoints };
+    return { results, statuses, checkpoints };
   }
 
   it('sets up the next tasks while the builds run, yet runs no more go builds than the parallelism', async () => {
@@ -147,9 +151,11 @@ describe('buildBatch scheduling', () => {
     ['ids (Nx 22, 23)', false],
     ['edges (Nx 24)', true],
   ])('with dependencies as %s: sets up no task before the tasks it depends on have ended, and runs none whose dependency failed', async (_shape, edges) => {
-    const { results } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib'], edges);
+    const { results, statuses } = await drive(['lib', 'app', 'other'], { app: ['lib'] }, ['lib'], edges);
     expect(events.indexOf('setup app')).toBe(-1);
     expect(results).toEqual({ 'lib:build': false, 'other:build': true, 'app:build': false });
+    // Nx shows a task that never ran as not run, not as failed.
+    expect(statuses).toEqual({ 'lib:build': undefined, 'other:build': undefined, 'app:build': 'skipped' });
   });
 
   it.each([

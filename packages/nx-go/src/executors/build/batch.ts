@@ -9,7 +9,14 @@ export { batchParallelism, parallelFromArgs } from './parallelism';
 /** What Nx 22–24 take from a batch implementation's iterator, one entry per task, as soon as it ends. */
 export interface BatchTaskResult {
   task: string;
-  result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
+  result: {
+    success: boolean;
+    terminalOutput: string;
+    startTime: number;
+    endTime: number;
+    /** Read before `success` by Nx 22–24: a task that never ran is 'skipped', listed as Nx lists the tasks it did not run itself. */
+    status?: 'skipped';
+  };
 }
 
 /**
@@ -85,7 +92,7 @@ export default async function* buildBatch(
   const blockedBy = (id: string) => dependencyIds(taskGraph, id).find((dep) => failed.has(dep) || pending.has(dep) || running.has(dep));
   const notRun = (id: string, why: string): BatchTaskResult => {
     const now = Date.now();
-    return { task: id, result: { success: false, terminalOutput: `${id}: ${why}\n`, startTime: now, endTime: now } };
+    return { task: id, result: { success: false, status: 'skipped', terminalOutput: `${id}: ${why}\n`, startTime: now, endTime: now } };
   };
 
   try {
