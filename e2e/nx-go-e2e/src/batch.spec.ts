@@ -128,4 +128,27 @@ describe('batched builds in the TQServer layout (one root module, config/worker.
     expect(again.tasks.get('hello:build')).toBe('miss');
     expect(again.tasks.get('status:build')).toBe('miss');
   });
+
+  it('runs a worker that depends on another worker of the module only after it succeeded, and not at all when it failed', () => {
+    // hello without the slow build command beforeAll gave it.
+    const helloYaml = ws.read('workers/hello/config/worker.yaml');
+    ws.write('workers/hello/config/worker.yaml', helloYaml.slice(0, helloYaml.indexOf('build:\n  timeout: 2s')));
+    ws.remove('workers/hello/bin');
+    ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', implicitDependencies: ['status'] }));
+    const nxJson = JSON.parse(ws.read('nx.json'));
+    ws.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { dependsOn: ['^build'] } } }, null, 2));
+
+    const r = ws.nx(['run-many', '-t', 'build', '-p', 'status', 'hello']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/Running 2 tasks with @tqserver\/nx-go:build/);
+    expect(r.output).toMatch(/Tasks not run because their dependencies failed[^\n]*\n\s*- hello:build\n/);
+    expect(r.output).toMatch(/Failed tasks:\s*- status:build\n(?!- )/);
+    expect(ws.exists('workers/hello/bin/hello')).toBe(false);
+
+    ws.remove('workers/status/src/broken.go');
+    const fixed = ws.nx(['run-many', '-t', 'build', '-p', 'status', 'hello']);
+    expect(fixed.code).toBe(0);
+    expect(ws.exists('workers/status/bin/status')).toBe(true);
+    expect(ws.exists('workers/hello/bin/hello')).toBe(true);
+  });
 });

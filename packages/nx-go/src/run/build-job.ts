@@ -86,17 +86,17 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   rmSync(temp, { force: true });
   // A `command` may write the output itself; it counts as built only if the command changed that file, so
   // one that writes nothing fails instead of passing the previous binary off as its own. As make's
-  // .DELETE_ON_ERROR: what a failing command changed at the output is removed. (Moving the last good binary
-  // aside while a command ran, with a lock per output, was tried and reverted: review found races with
-  // Nx's cache restore and with a second build that put an old binary back after a success.)
+  // .DELETE_ON_ERROR: what a failing command changed at the output is removed.
   const before = fileIdentity(output);
-  const wroteOutput = () => job.exec === undefined && fileIdentity(output) !== before && existsSync(output);
-  let built: string | undefined;
+  const wroteOutput = () => {
+    const now = job.exec === undefined ? fileIdentity(output) : before;
+    return now !== undefined && now !== before;
+  };
   let ok = false;
   try {
     const result = await runStep(step, { cwd, env: job.env, timeoutMs: opts.timeoutMs, label: opts.label, removeOnDeath: [temp], onOutput: opts.onOutput });
     if (!result.ok) return { ok: false, message: result.message };
-    built = existsSync(temp) ? temp : wroteOutput() ? output : undefined;
+    const built = existsSync(temp) ? temp : wroteOutput() ? output : undefined;
     if (built === undefined) return { ok: false, message: `${opts.label}: the build succeeded but wrote no ${job.output}` };
 
     const mainArg = job.exec?.[job.exec.length - 1];
@@ -112,7 +112,7 @@ export async function runBuildJob(job: BuildJob, opts: RunJobOptions): Promise<{
   } finally {
     rmSync(temp, { force: true });
     // A command that wrote the output itself and then failed leaves no half-written or unvalidated binary.
-    if (!ok && (built === output || wroteOutput())) rmSync(output, { force: true });
+    if (!ok && wroteOutput()) rmSync(output, { force: true });
   }
 }
 

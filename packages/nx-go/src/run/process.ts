@@ -55,9 +55,9 @@ export const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /**
  * The watcher's script. Line 1 is the step's process group; line 2 "done" means the step ended normally.
  * EOF instead (the executor died, even by SIGKILL, so no handler of ours ran) kills the group and
- * removes the files in "$@". It ignores the interrupt signals: on Ctrl-C Nx 24 signals the executor's
- * whole process tree, this watcher included, and SIGKILLs it a few seconds later; the watcher must
- * outlive that to clean up (found by review).
+ * removes the files in "$@". It ignores the interrupt signals, so that only "done" or EOF ends it: on
+ * Ctrl-C Nx 24 signals the executor's whole process tree, this watcher included (found by review). Nx's
+ * SIGKILL of the tree a few seconds later still reaches it.
  */
 export const WATCHER_SCRIPT =
   "trap '' INT TERM HUP; IFS= read -r group; IFS= read -r line; [ \"$line\" = done ] && exit 0; [ -n \"$group\" ] && kill -KILL -\"$group\" 2>/dev/null; rm -rf -- \"$@\"";
