@@ -1,6 +1,6 @@
 // Specifies runBuildJob's handling of the output file: the last good binary kept, validation before the rename, no leftovers.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildJob } from '../plan/build';
@@ -72,6 +72,13 @@ describe('runBuildJob', () => {
     expect(await run(exec('echo new > "$1"'))).toEqual({ ok: true });
     expect(distFiles()).toEqual(['auth']);
     expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('new\n');
+  });
+
+  it('takes a refreshed mtime for a write, as go build -o does to a binary it finds up to date: contents are not compared', async () => {
+    writeFileSync(join(ws, OUTPUT), 'up to date');
+    utimesSync(join(ws, OUTPUT), new Date(2026, 0, 1), new Date(2026, 0, 1));
+    expect(await run(job('touch dist/auth'))).toEqual({ ok: true });
+    expect(readFileSync(join(ws, OUTPUT), 'utf8')).toBe('up to date');
   });
 
   it('accepts a command that writes the output itself instead of {{.Output}}', async () => {
