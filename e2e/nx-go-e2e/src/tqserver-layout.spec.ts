@@ -229,6 +229,14 @@ describe('TQServer layout: the example workspace', () => {
     expect(second.tasks.get('hello:job-greeting')).toBe('miss');
     expect(second.tasks.get('hello:build')).toBe('miss');
     expect(ws.read('workers/hello/src/zz_greeting.go')).toContain('const greeting = "hello"');
+    // targetDefaults keyed by the executor replace the dependsOn of every build target: the build refuses to run without its job.
+    ws.write('workers/hello/config/worker.yaml', ws.read('workers/hello/config/worker.yaml').replace(job('hello'), job('hey')));
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), targetDefaults: { '@tqserver/nx-go:build': { dependsOn: ['^build'] } } }, null, 2));
+    const replaced = ws.nx(['build', 'hello']);
+    expect(replaced.code).not.toBe(0);
+    expect([...replaced.tasks.keys()]).toEqual(['hello:build']);
+    expect(replaced.output).toContain('hello: build: needs hello:job-greeting to run before it (its deps), but this run does not run it first.');
+    expect(ws.read('workers/hello/src/zz_greeting.go')).toContain('const greeting = "hello"');
     reset();
   });
 

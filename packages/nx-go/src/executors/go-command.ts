@@ -3,6 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { runStep } from '../run/process';
 import { projectOf } from './project-settings';
+import { jobOrderError } from './job-order';
 
 export interface GoCommandOptions {
   /** Accepted and ignored: these targets read neither config/server.yaml nor config.yaml. */
@@ -18,6 +19,12 @@ export interface GoCommandOptions {
  */
 export async function runGoSubcommands(steps: string[][], options: GoCommandOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = projectOf(context, options.verbose);
+  // go test and go vet compile what the worker's build jobs generate.
+  const unordered = jobOrderError(context, project.label);
+  if (unordered) {
+    console.error(unordered);
+    return { success: false };
+  }
   const cwd = join(project.workspaceRoot, project.root);
   for (const args of steps) {
     const exec = ['go', ...args];

@@ -103,6 +103,18 @@ describe('build.deps on the builds', () => {
     expect(targets['job-gen']).toBeDefined();
   });
 
+  it('lists the job tasks each waiting target needs in metadata.jobDeps, which the executors check the task graph against', () => {
+    const w = worker();
+    const targets = workerTargets(w, { ...ctx, disk: { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] }, vendored: false });
+    for (const name of ['build', 'build-prod', 'cross-compile', 'test', 'vet', 'serve']) expect(targets[name].metadata?.jobDeps).toEqual(['api:job-gen']);
+    expect(targets['job-gen'].metadata?.jobDeps).toEqual(['api:job-version', 'shared:job-proto']);
+    expect(targets['job-version'].metadata?.jobDeps).toBeUndefined();
+    for (const name of ['tidy', 'vendor']) expect(targets[name].metadata?.jobDeps).toBeUndefined();
+    // The description and the planned job stay beside it.
+    expect(targets.build.metadata?.job.deps).toEqual(['gen']);
+    expect(targets.build.metadata?.description).toBe('Development build');
+  });
+
   it('leaves a worker without build.deps untouched', () => {
     const w = worker(CONFIG.replace('  deps: [gen]\n', ''));
     const target = { executor: 'x', inputs: ['a'] };

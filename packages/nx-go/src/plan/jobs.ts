@@ -36,6 +36,14 @@ export function jobOutputDir(workerRoot: string, job: string): string {
 }
 
 /** `project:job` -> its parts; a bare name is a job of `self`. */
+/**
+ * The metadata key under which inference lists the job tasks (`project:job-<name>`) a target waits for:
+ * its build.deps, or a job's deps. Inference writes the same list into `dependsOn`; this copy says what
+ * the plugin asked for, whatever nx.json's targetDefaults or a project.json later made of `dependsOn`
+ * (executors/job-order.ts checks the run's task graph against it).
+ */
+export const JOB_DEPS = 'jobDeps';
+
 export function splitDep(dep: string, self: string): { project: string; job: string } {
   if (!isCrossProject(dep)) return { project: self, job: dep };
   const i = dep.lastIndexOf(':');

@@ -1,10 +1,12 @@
 // The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { dependencyIds } from '../job-order';
 import { buildSession, runBuildTask, type BuildExecutorOptions, type BuildSession, type TaskOutput } from './executor';
 import { INTERRUPTS } from '../../run/process';
 import { batchParallelism } from './parallelism';
 
 export { batchParallelism, parallelFromArgs } from './parallelism';
+export { dependencyIds } from '../job-order';
 
 /** What Nx 22–24 take from a batch implementation's iterator, one entry per task, as soon as it ends. */
 export interface BatchTaskResult {
@@ -17,16 +19,6 @@ export interface BatchTaskResult {
     /** Read before `success` by Nx 22–24: a task that never ran is 'skipped', listed as Nx lists the tasks it did not run itself. */
     status?: 'skipped';
   };
-}
-
-/**
- * The ids of the tasks `id` depends on. Nx 22 and 23 list them as ids, Nx 24 as edges (`{ id, … }`): read
- * as ids, Nx 24's edges matched no task, so a dependent task ran beside (or after the failure of) its
- * dependency (found by review).
- */
-export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: string): string[] {
-  const deps: ReadonlyArray<string | { id: string }> = taskGraph.dependencies[id] ?? [];
-  return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
 }
 
 /** Collects one task's output: every line it prints, in order, becomes its terminal output and so its cached log. */

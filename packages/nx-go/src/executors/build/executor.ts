@@ -9,7 +9,8 @@ import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/
 import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
-import { projectRun } from '../project-settings';
+import { projectOf, projectRun } from '../project-settings';
+import { jobOrderError } from '../job-order';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -157,6 +158,8 @@ export async function runBuildTask(
     return { success: false };
   };
   if (options.configError) return fail(options.configError);
+  const unordered = jobOrderError(context, projectOf(context).label);
+  if (unordered) return fail(unordered);
   let run;
   let plan: TaskPlan;
   try {

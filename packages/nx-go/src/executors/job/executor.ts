@@ -2,7 +2,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { findJobDigest, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
 import { runJob } from '../../run/job';
-import { projectRun } from '../project-settings';
+import { projectOf, projectRun } from '../project-settings';
+import { jobOrderError } from '../job-order';
 import { depDirs } from './dep-dirs';
 
 export interface JobExecutorOptions {
@@ -19,6 +20,8 @@ function fail(message: string): { success: false } {
 
 export default async function jobExecutor(options: JobExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   if (options.configError) return fail(options.configError);
+  const unordered = jobOrderError(context, projectOf(context).label);
+  if (unordered) return fail(unordered);
   let run;
   try {
     run = projectRun(context, options.serverConfig, options.verbose);

@@ -6,7 +6,8 @@ import { kindOf, makeWorker, planBuild, type BuildJob } from '../../plan/build';
 import { CONTEXT_INPUT, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
 import { planServe, type GraphModule, type ServePlan } from '../../plan/serve';
 import { ServeSession } from '../../serve/session';
-import { projectRun } from '../project-settings';
+import { projectOf, projectRun } from '../project-settings';
+import { jobOrderError } from '../job-order';
 
 export interface ServeExecutorOptions {
   /** The port clients use: the proxy's (or the process's own with proxy: false). Default: workers.port_range_start + the worker's index by name. */
@@ -89,6 +90,11 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export default async function* serveExecutor(options: ServeExecutorOptions, context: ExecutorContext): AsyncGenerator<{ success: boolean; baseUrl?: string }, { success: boolean } | undefined> {
   if (options.configError) {
     logger.error(options.configError);
+    return { success: false };
+  }
+  const unordered = jobOrderError(context, projectOf(context).label);
+  if (unordered) {
+    logger.error(unordered);
     return { success: false };
   }
   let plan: ServePlan;
