@@ -1,5 +1,6 @@
 // The packed plugin, installed with `npm i -D <tarball>` and nothing else, works on every supported Nx major.
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { NX_VERSIONS } from './support/paths';
 import { fromCache, Workspace } from './support/workspace';
 
@@ -50,9 +51,9 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
       expect(Object.fromEntries(spread.tasks)).toEqual({ 'auth:job-routes': 'miss', 'auth:build': 'miss' });
       expect(spawnSync(ws.path('workers/auth/bin/auth'), ['-routes'], { encoding: 'utf8' }).stdout).toContain('/health');
     } else {
-      // Nx 22 keeps "..." as written: the message still says what to add.
+      // Nx 22 keeps "..." as written: the message says so, and what to add.
       expect(spread.code).not.toBe(0);
-      expect(spread.output).toContain('or add "job-routes" to it.');
+      expect(spread.output).toContain('with "..." kept as written: this Nx (22) does not expand it there. Add "job-routes" to that list instead.');
     }
 
     // The plugin's own dependsOn, with the job left out of the run.
@@ -61,8 +62,62 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const excluded = ws.nx(['build', 'auth', '--exclude-task-dependencies', '--skip-nx-cache']);
     expect(excluded.code).not.toBe(0);
     expect(excluded.output).toContain('Its dependsOn lists it, so this run left it out (--exclude-task-dependencies)');
+    // The form the message suggests: the job in the same command keeps its order before the build.
+    const both = ws.nxOk(['run-many', '-t', 'job-routes,build', '-p', 'auth', '--exclude-task-dependencies', '--skip-nx-cache']);
+    expect([...both.tasks.keys()]).toEqual(['auth:job-routes', 'auth:build']);
+    expect(spawnSync(ws.path('workers/auth/bin/auth'), ['-routes'], { encoding: 'utf8' }).stdout).toContain('/health');
     ws.write('workers/auth/routes.txt', routes);
     ws.commit('routes.txt back');
+  });
+
+  it("refuses to cache a build or test whose inputs a JavaScript workspace's targetDefaults replaced, and \"...\" keeps them on Nx 23+", () => {
+    const nxJson = ws.read('nx.json');
+    const server = ws.read('config/server.yaml');
+    // The targetDefaults of a typical JavaScript workspace: they replace the inputs of every target called build or test.
+    const withInputs = (spread: string[]) => {
+      const namedInputs = { default: ['{projectRoot}/**/*'], production: ['default'] };
+      const targetDefaults = {
+        build: { inputs: [...spread, 'production', '^production'], cache: true },
+        test: { inputs: [...spread, 'default', '^production'], cache: true },
+      };
+      ws.write('nx.json', JSON.stringify({ ...JSON.parse(nxJson), namedInputs, targetDefaults }, null, 2));
+      ws.commit(`targetDefaults inputs ${spread.join(' ')}`);
+    };
+    const size = () => statSync(ws.path('workers/api/bin/api')).size;
+    withInputs([]);
+    const build = ws.nx(['build', 'api', '--skip-nx-cache']);
+    expect(build.code).not.toBe(0);
+    expect(build.output).toContain('api: build: its inputs are ["production","^production"], without the plugin\'s');
+    // Outputs replaced the same way: a later hit would restore no binary.
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(nxJson), targetDefaults: { build: { outputs: ['{options.outputPath}'] } } }, null, 2));
+    const outputs = ws.nx(['build', 'api', '--skip-nx-cache']);
+    expect(outputs.code).not.toBe(0);
+    expect(outputs.output).toMatch(/api: build: its outputs are .*, which do not hold workers\/api\/bin\/api: a targetDefaults entry/);
+    withInputs([]);
+    const test = ws.nx(['test', 'api', '--skip-nx-cache']);
+    expect(test.code).not.toBe(0);
+    expect(test.output).toContain('api: test: its inputs are ["default","^production"]');
+
+    withInputs(['...']);
+    if (Number(nxVersion.split('.')[0]) >= 23) {
+      const debug = ws.nxOk(['build', 'api']);
+      expect(debug.tasks.get('api:build')).toBe('miss');
+      const debugSize = size();
+      // A server.yaml change outside the project still reaches the hash: an optimized build, not the cached debug one.
+      ws.write('config/server.yaml', server.replace('optimize: false', 'optimize: true').replace('include_debug: true', 'include_debug: false'));
+      ws.commit('development: optimized');
+      expect(ws.nxOk(['build', 'api']).tasks.get('api:build')).toBe('miss');
+      expect(size()).toBeLessThan(debugSize);
+      expect(ws.nxOk(['test', 'api']).tasks.get('api:test')).toBe('miss');
+    } else {
+      // Nx 22 has no "..." in inputs, and says so itself.
+      const spread = ws.nx(['build', 'api']);
+      expect(spread.code).not.toBe(0);
+      expect(spread.output).toContain('"..." is an invalid fileset');
+    }
+    ws.write('nx.json', nxJson);
+    ws.write('config/server.yaml', server);
+    ws.commit('no targetDefaults');
   });
 
   it('runs the init generator: max_parallel and cache.dir from server.yaml land in nx.json', () => {

@@ -237,6 +237,11 @@ describe('TQServer layout: the example workspace', () => {
     expect([...replaced.tasks.keys()]).toEqual(['hello:build']);
     expect(replaced.output).toContain('hello: build: needs hello:job-greeting to run before it (its deps), but this run does not run it first.');
     expect(ws.read('workers/hello/src/zz_greeting.go')).toContain('const greeting = "hello"');
+    // targetDefaults that replace the inputs of every build: the build refuses to run rather than cache under that hash.
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), targetDefaults: { build: { inputs: ['{projectRoot}/**/*'], dependsOn: ['job-greeting'] } } }, null, 2));
+    const inputs = ws.nx(['build', 'hello', '--skip-nx-cache']);
+    expect(inputs.code).not.toBe(0);
+    expect(inputs.output).toContain('hello: build: its inputs are ["{projectRoot}/**/*"], without the plugin\'s');
     reset();
   });
 

@@ -103,11 +103,19 @@ describe('build.deps on the builds', () => {
     expect(targets['job-gen']).toBeDefined();
   });
 
+  it('makes docker-build wait for the jobs too: the image compiles what they generate', () => {
+    const targets = workerTargets(worker(), { ...ctx, disk: { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] }, vendored: false, dockerfile: true });
+    expect(targets['docker-build'].dependsOn).toEqual(['job-gen']);
+    expect(targets['docker-build'].inputs).toEqual(expect.arrayContaining(['go-job-gen', { input: 'go-job-proto', projects: ['shared'] }]));
+    expect(targets['docker-build'].metadata).toMatchObject({ technologies: ['go', 'docker'], jobDeps: ['job-gen'] });
+  });
+
   it('lists the job tasks each waiting target needs in metadata.jobDeps, which the executors check the task graph against', () => {
     const w = worker();
     const targets = workerTargets(w, { ...ctx, disk: { root: 'workers/api', moduleRoots: [], outsideModules: [], flagFiles: [] }, vendored: false });
-    for (const name of ['build', 'build-prod', 'cross-compile', 'test', 'vet', 'serve']) expect(targets[name].metadata?.jobDeps).toEqual(['api:job-gen']);
-    expect(targets['job-gen'].metadata?.jobDeps).toEqual(['api:job-version', 'shared:job-proto']);
+    // This project's jobs by target name (a project.json may rename the project), others' by project.
+    for (const name of ['build', 'build-prod', 'cross-compile', 'test', 'vet', 'serve']) expect(targets[name].metadata?.jobDeps).toEqual(['job-gen']);
+    expect(targets['job-gen'].metadata?.jobDeps).toEqual(['job-version', 'shared:job-proto']);
     expect(targets['job-version'].metadata?.jobDeps).toBeUndefined();
     for (const name of ['tidy', 'vendor']) expect(targets[name].metadata?.jobDeps).toBeUndefined();
     // The description and the planned job stay beside it.

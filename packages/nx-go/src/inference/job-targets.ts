@@ -3,7 +3,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { isCrossProject } from '../config/jobs';
 import type { Worker } from '../plan/build';
 import { externalInputs, pluginRuntime, type InputDefinition } from '../plan/inputs';
-import { describeCmd, JOB_DEPS, jobDigest, jobInputName, jobOutputGlobs, jobTargetName, planJobs, runsGo, splitDep, type JobPlan } from '../plan/jobs';
+import { describeCmd, JOB_DEPS, jobDigest, jobTaskOf, jobInputName, jobOutputGlobs, jobTargetName, planJobs, runsGo, splitDep, type JobPlan } from '../plan/jobs';
 import type { InferenceContext } from './targets';
 
 const technologies = ['go'];
@@ -36,14 +36,6 @@ function dependsOn(deps: readonly string[], self: string): NonNullable<TargetCon
   return deps.map((d) => {
     const { project, job } = splitDep(d, self);
     return project === self ? jobTargetName(job) : { projects: [project], target: jobTargetName(job) };
-  });
-}
-
-/** The job tasks of deps as written, `project:job-<name>`: metadata.jobDeps, which the executors check the task graph against. */
-function jobDepTasks(deps: readonly string[], self: string): string[] {
-  return deps.map((d) => {
-    const { project, job } = splitDep(d, self);
-    return `${project}:${jobTargetName(job)}`;
   });
 }
 
@@ -87,7 +79,7 @@ export function withBuildDeps(target: TargetConfiguration, worker: Pick<Worker, 
     ...target,
     dependsOn: [...(target.dependsOn ?? []), ...dependsOn(deps, worker.name)],
     inputs: [...(target.inputs ?? []), ...depInputs(deps, worker)],
-    metadata: { ...target.metadata, [JOB_DEPS]: jobDepTasks(deps, worker.name) },
+    metadata: { ...target.metadata, [JOB_DEPS]: deps.map(jobTaskOf) },
   };
 }
 
@@ -104,7 +96,7 @@ function jobTarget(worker: Worker, plan: JobPlan, ctx: Pick<InferenceContext, 'p
     metadata: {
       technologies,
       description: `Build job ${plan.name}: ${plan.cmds.length} command${plan.cmds.length === 1 ? '' : 's'} into ${plan.outputDir}`,
-      ...(plan.deps.length ? { [JOB_DEPS]: jobDepTasks(plan.deps, worker.name) } : {}),
+      ...(plan.deps.length ? { [JOB_DEPS]: plan.deps.map(jobTaskOf) } : {}),
       job: {
         cmds: plan.cmds.map(describeCmd),
         outputDir: plan.outputDir,

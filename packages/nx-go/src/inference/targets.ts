@@ -189,7 +189,8 @@ export function workerTargets(worker: Worker, ctx: InferenceContext): Record<str
     build: buildTarget(worker, { target: 'build' }, ctx, 'Development build'),
     'build-prod': buildTarget(worker, { target: 'build-prod' }, ctx, 'Production build, stamped and stripped', prodJob),
     'cross-compile': crossCompileTarget(worker, prodJob, ctx),
-    ...(ctx.dockerfile ? { 'docker-build': dockerBuildTarget(worker, { vendored: ctx.vendored }) } : {}),
+    // The image compiles what the jobs generate, as the builds do.
+    ...(ctx.dockerfile ? { 'docker-build': withBuildDeps(dockerBuildTarget(worker, { vendored: ctx.vendored }), worker) } : {}),
     ...withJobsForTests(moduleTargets(worker.root, ctx), worker),
     ...jobTargets(worker, ctx),
     // The build's jobs run first, as for build itself; serve does not rerun them on change.

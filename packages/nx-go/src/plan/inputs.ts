@@ -118,8 +118,9 @@ export function externalInputs(pluginPackage: string | null): InputDefinition {
  * The plugin's identity: its version and a digest of its code. Through externalDependencies Nx sees the
  * version only when the plugin sits in node_modules; this covers Yarn PnP and a plugin loaded from source.
  */
+export const PLUGIN_RUNTIME_MARK = 'echo @tqserver/nx-go ';
 export function pluginRuntime(identity: string): InputDefinition {
-  return { runtime: `echo @tqserver/nx-go ${identity}` };
+  return { runtime: `${PLUGIN_RUNTIME_MARK}${identity}` };
 }
 
 /**

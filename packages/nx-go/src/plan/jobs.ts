@@ -35,15 +35,22 @@ export function jobOutputDir(workerRoot: string, job: string): string {
   return posix.join(workerRoot, JOBS_DIR, job);
 }
 
-/** `project:job` -> its parts; a bare name is a job of `self`. */
 /**
- * The metadata key under which inference lists the job tasks (`project:job-<name>`) a target waits for:
- * its build.deps, or a job's deps. Inference writes the same list into `dependsOn`; this copy says what
+ * The metadata key under which inference lists the job targets a target waits for, its build.deps or a
+ * job's deps, as jobTaskOf writes them. Inference writes the same into `dependsOn`; this copy says what
  * the plugin asked for, whatever nx.json's targetDefaults or a project.json later made of `dependsOn`
- * (executors/job-order.ts checks the run's task graph against it).
+ * (executors/overrides.ts checks the run's task graph against it).
  */
 export const JOB_DEPS = 'jobDeps';
 
+/** A dep as written (`gen`, `project:gen`) as a job target: `job-gen` of this project, or `project:job-gen`. */
+export function jobTaskOf(dep: string): string {
+  if (!isCrossProject(dep)) return jobTargetName(dep);
+  const i = dep.lastIndexOf(':');
+  return `${dep.slice(0, i)}:${jobTargetName(dep.slice(i + 1))}`;
+}
+
+/** `project:job` -> its parts; a bare name is a job of `self`. */
 export function splitDep(dep: string, self: string): { project: string; job: string } {
   if (!isCrossProject(dep)) return { project: self, job: dep };
   const i = dep.lastIndexOf(':');

@@ -1,12 +1,12 @@
 // The build executor's batch implementation: one process runs every build task of an Nx run, each task still on its own.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { dependencyIds } from '../job-order';
+import { dependencyIds } from '../overrides';
 import { buildSession, runBuildTask, type BuildExecutorOptions, type BuildSession, type TaskOutput } from './executor';
 import { INTERRUPTS } from '../../run/process';
 import { batchParallelism } from './parallelism';
 
 export { batchParallelism, parallelFromArgs } from './parallelism';
-export { dependencyIds } from '../job-order';
+export { dependencyIds } from '../overrides';
 
 /** What Nx 22–24 take from a batch implementation's iterator, one entry per task, as soon as it ends. */
 export interface BatchTaskResult {

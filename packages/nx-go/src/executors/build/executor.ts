@@ -10,7 +10,7 @@ import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectOf, projectRun } from '../project-settings';
-import { jobOrderError } from '../job-order';
+import { BUILD_INPUTS, jobOrderError, replacedInputsError, replacedOutputsError } from '../overrides';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -158,8 +158,8 @@ export async function runBuildTask(
     return { success: false };
   };
   if (options.configError) return fail(options.configError);
-  const unordered = jobOrderError(context, projectOf(context).label);
-  if (unordered) return fail(unordered);
+  const replaced = replacedInputsError(context, projectOf(context).label, BUILD_INPUTS);
+  if (replaced) return fail(replaced);
   let run;
   let plan: TaskPlan;
   try {
@@ -175,6 +175,9 @@ export async function runBuildTask(
   if (hashed !== undefined && hashed !== plan.hashed) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
+  const overridden =
+    replacedOutputsError(context, run.label, run.root, plan.jobs.map(({ job }) => job.output)) ?? jobOrderError(context, run.label, plan.jobs[0]?.job.deps);
+  if (overridden) return fail(overridden);
   const goModFile = join(run.workspaceRoot, run.root, 'go.mod');
   const goMod = existsSync(goModFile) ? readFileSync(goModFile, 'utf8') : '';
   // The jobs of a task differ only in GOOS, GOARCH and the output: one check covers them all.

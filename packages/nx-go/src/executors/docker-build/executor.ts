@@ -4,6 +4,7 @@ import { parseStamp, type Stamp } from '../../run/build-job';
 import { runStep } from '../../run/process';
 import { STAMP_COMMAND } from '../../plan/inputs';
 import { projectOf } from '../project-settings';
+import { BUILD_INPUTS, jobOrderError, replacedInputsError } from '../overrides';
 
 export interface DockerBuildOptions {
   /** Workspace-relative Dockerfile; the build context is the workspace root. */
@@ -38,6 +39,11 @@ export function dockerArgv(options: DockerBuildOptions, stamp: Stamp): string[] 
 
 export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = projectOf(context);
+  const overridden = replacedInputsError(context, project.label, BUILD_INPUTS) ?? jobOrderError(context, project.label);
+  if (overridden) {
+    logger.error(overridden);
+    return { success: false };
+  }
   const builder = options.builder ?? 'docker';
   const probe = await runStep({ exec: [builder, '--version'] }, { cwd: context.root, env: {}, timeoutMs: 30_000, label: project.label, capture: true });
   if (!probe.ok && probe.reason === 'missing-program') {

@@ -3,7 +3,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { findJobDigest, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
 import { runJob } from '../../run/job';
 import { projectOf, projectRun } from '../project-settings';
-import { jobOrderError } from '../job-order';
+import { jobOrderError, namedKept, replacedInputsError } from '../overrides';
 import { depDirs } from './dep-dirs';
 
 export interface JobExecutorOptions {
@@ -20,8 +20,9 @@ function fail(message: string): { success: false } {
 
 export default async function jobExecutor(options: JobExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   if (options.configError) return fail(options.configError);
-  const unordered = jobOrderError(context, projectOf(context).label);
-  if (unordered) return fail(unordered);
+  const kept = namedKept("the job's input files, its commands and its deps' IDs", (i) => i === jobInputName(options.job));
+  const replaced = replacedInputsError(context, projectOf(context).label, kept);
+  if (replaced) return fail(replaced);
   let run;
   try {
     run = projectRun(context, options.serverConfig, options.verbose);
@@ -35,6 +36,8 @@ export default async function jobExecutor(options: JobExecutorOptions, context: 
   if (hashed !== undefined && hashed !== jobDigest(plan)) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
+  const unordered = jobOrderError(context, run.label, plan.deps);
+  if (unordered) return fail(unordered);
   const deps = depDirs(plan.deps, run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const result = await runJob(plan, {

@@ -7,7 +7,7 @@ import { CONTEXT_INPUT, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
 import { planServe, type GraphModule, type ServePlan } from '../../plan/serve';
 import { ServeSession } from '../../serve/session';
 import { projectOf, projectRun } from '../project-settings';
-import { jobOrderError } from '../job-order';
+import { jobOrderError } from '../overrides';
 
 export interface ServeExecutorOptions {
   /** The port clients use: the proxy's (or the process's own with proxy: false). Default: workers.port_range_start + the worker's index by name. */

@@ -3,6 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { posix, win32 } from 'node:path';
 import { runGoSubcommands, type GoCommandOptions } from '../go-command';
 import { projectOf } from '../project-settings';
+import { TEST_INPUTS } from '../overrides';
 
 export interface TestExecutorOptions extends GoCommandOptions {
   race?: boolean;
@@ -48,5 +49,5 @@ export default async function testExecutor(options: TestExecutorOptions, context
       return { success: false };
     }
   }
-  return runGoSubcommands([testArgs(options)], options, context);
+  return runGoSubcommands([testArgs(options)], options, context, TEST_INPUTS);
 }

@@ -1,7 +1,8 @@
 // go vet ./...
 import type { ExecutorContext } from '@nx/devkit';
 import { runGoSubcommands, type GoCommandOptions } from '../go-command';
+import { TEST_INPUTS } from '../overrides';
 
 export default function vetExecutor(options: GoCommandOptions & { packages?: string }, context: ExecutorContext) {
-  return runGoSubcommands([['vet', options.packages ?? './...']], options, context);
+  return runGoSubcommands([['vet', options.packages ?? './...']], options, context, TEST_INPUTS);
 }

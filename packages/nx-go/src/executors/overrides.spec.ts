@@ -1,0 +1,195 @@
+// Specifies the run-time check that a task's build jobs run before it in Nx's task graph (both edge shapes).
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { BUILD_INPUTS, jobOrderError, namedKept, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
+
+type Edges = 'ids' | 'edges';
+const task = (id: string) => {
+  const [project, target, configuration] = id.split(':');
+  return { id, target: { project, target, ...(configuration ? { configuration } : {}) }, overrides: {}, outputs: [], parallelism: true };
+};
+
+/** A task graph in Nx 22/23's shape (ids) or Nx 24's (edges `{ id }`). */
+function graph(shape: Edges, deps: Record<string, string[]>): TaskGraph {
+  const ids = new Set([...Object.keys(deps), ...Object.values(deps).flat()]);
+  return {
+    roots: [],
+    tasks: Object.fromEntries([...ids].map((id) => [id, task(id)])),
+    dependencies: Object.fromEntries([...ids].map((id) => [id, (deps[id] ?? []).map((d) => (shape === 'ids' ? d : { id: d }))])),
+  } as unknown as TaskGraph;
+}
+
+function context(taskGraph: TaskGraph | undefined, dependsOn: unknown[], jobDeps: string[] | null = ['auth:job-routes'], target = 'build'): ExecutorContext {
+  return {
+    taskGraph,
+    projectName: 'auth',
+    targetName: target,
+    configurationName: undefined,
+    target: { executor: '@tqserver/nx-go:build', dependsOn, metadata: jobDeps ? { jobDeps } : {} },
+  } as unknown as ExecutorContext;
+}
+
+describe.each<Edges>(['ids', 'edges'])('jobOrderError, task graph with dependencies as %s', (shape) => {
+  it('passes when the job runs before the task', () => {
+    expect(jobOrderError(context(graph(shape, { 'auth:build': ['auth:job-routes'] }), ['job-routes']), 'auth: build')).toBeUndefined();
+  });
+
+  it('passes when the job is reached through another task', () => {
+    const g = graph(shape, { 'auth:build': ['auth:codegen'], 'auth:codegen': ['auth:job-routes'] });
+    expect(jobOrderError(context(g, ['codegen']), 'auth: build')).toBeUndefined();
+  });
+
+  it('passes for another project\'s job reached as a dependency', () => {
+    const g = graph(shape, { 'auth:build': ['shared:job-proto'] });
+    expect(jobOrderError(context(g, [{ projects: ['shared'], target: 'job-proto' }], ['shared:job-proto']), 'auth: build')).toBeUndefined();
+  });
+
+  it('fails when targetDefaults replaced the dependsOn, naming what is missing and how to keep the plugin\'s entries', () => {
+    const g = graph(shape, { 'auth:build': ['lib:build'] });
+    const error = jobOrderError(context(g, ['^build']), 'auth: build');
+    expect(error).toContain('auth: build: needs auth:job-routes to run before it (its deps), but this run does not run it first.');
+    expect(error).toContain('Its dependsOn is ["^build"]: a targetDefaults entry in nx.json, or the project\'s project.json, replaced the plugin\'s dependsOn');
+    expect(error).toContain('Keep the plugin\'s entries by starting that list with "..." (Nx 23 and later), or add "job-routes" to it.');
+    expect(error).toContain('cache the result under the job\'s current ID');
+  });
+
+  it('names another project\'s job as a dependsOn entry by project', () => {
+    const g = graph(shape, { 'auth:build': [] });
+    expect(jobOrderError(context(g, [], ['shared:job-proto']), 'auth: build')).toContain('or add {"projects":["shared"],"target":"job-proto"} to it.');
+  });
+
+  it('fails with the other reason when the dependsOn still lists the job (--exclude-task-dependencies)', () => {
+    const g = graph(shape, { 'auth:build': [] });
+    const error = jobOrderError(context(g, ['job-routes']), 'auth: build');
+    expect(error).toContain('Its dependsOn lists it, so this run left it out (--exclude-task-dependencies). Run without that flag, or run it in the same command, which keeps the order: nx run-many -t job-routes,build -p auth --exclude-task-dependencies.');
+  });
+
+  it.each([
+    ['another project\'s target of that name', [{ projects: ['api'], target: 'job-routes' }]],
+    ['the dependencies\' targets of that name', [{ dependencies: true, target: 'job-routes' }]],
+    ['another project\'s, as a string', ['api:job-routes']],
+    ['the dependencies\', as ^', ['^job-routes']],
+  ])('blames the dependsOn, not the flag, when it names %s', (_label, dependsOn) => {
+    const error = jobOrderError(context(graph(shape, { 'auth:build': [] }), dependsOn), 'auth: build');
+    expect(error).toContain(`Its dependsOn is ${JSON.stringify(dependsOn)}: a targetDefaults entry`);
+  });
+
+  it.each([
+    ['by name', ['job-routes']],
+    ['as project:target', ['auth:job-routes']],
+    ['as an object for this project', [{ target: 'job-routes' }]],
+    ['as an object naming self', [{ projects: 'self', target: 'job-routes' }]],
+  ])('knows a dependsOn that lists the job %s, and so blames the flag', (_label, dependsOn) => {
+    expect(jobOrderError(context(graph(shape, { 'auth:build': [] }), dependsOn), 'auth: build')).toContain('(--exclude-task-dependencies)');
+  });
+
+  it('says that Nx 22 keeps "..." as written, and what to add instead', () => {
+    const error = jobOrderError(context(graph(shape, { 'auth:build': [] }), ['...', '^build']), 'auth: build');
+    expect(error).toContain('Its dependsOn is ["...","^build"], with "..." kept as written: this Nx (22) does not expand it there. Add "job-routes" to that list instead.');
+  });
+
+  it('reads this project\'s jobs from metadata relative to the task\'s project, which a project.json may have renamed', () => {
+    const g = graph(shape, { 'auth:build': ['auth:job-routes'] });
+    expect(jobOrderError(context(g, ['job-routes'], ['job-routes']), 'auth: build')).toBeUndefined();
+    expect(jobOrderError(context(graph(shape, { 'auth:build': [] }), [], ['job-routes']), 'auth: build')).toContain('needs auth:job-routes');
+  });
+
+  it('also checks the deps as written in the settings, for a target written by hand with no metadata', () => {
+    const g = graph(shape, { 'auth:build-dbg': [] });
+    const ctx = { ...context(g, [], null, 'build-dbg') };
+    expect(jobOrderError(ctx, 'auth: build-dbg')).toBeUndefined();
+    expect(jobOrderError(ctx, 'auth: build-dbg', ['routes', 'shared:proto'])).toContain('needs auth:job-routes, shared:job-proto to run before it');
+    const ok = graph(shape, { 'auth:build-dbg': ['auth:job-routes', 'shared:job-proto'] });
+    expect(jobOrderError({ ...context(ok, [], null, 'build-dbg') }, 'auth: build-dbg', ['routes', 'shared:proto'])).toBeUndefined();
+  });
+
+  it('does not count a task that is in the run but not a dependency (it could run beside the build)', () => {
+    const g = graph(shape, { 'auth:build': [], 'auth:job-routes': [] });
+    expect(jobOrderError(context(g, ['job-routes']), 'auth: build')).toContain('needs auth:job-routes');
+  });
+
+  it('lists every missing job, and only those', () => {
+    const g = graph(shape, { 'auth:build': ['auth:job-a'] });
+    const error = jobOrderError(context(g, [], ['auth:job-a', 'auth:job-b', 'auth:job-c']), 'auth: build');
+    expect(error).toContain('needs auth:job-b, auth:job-c to run before it (its deps), but this run does not run them first.');
+    expect(error).toContain('or add "job-b", "job-c" to it.');
+  });
+
+  it('finds the task by its configuration when the run holds several', () => {
+    const g = graph(shape, { 'auth:build:production': [], 'auth:build:development': ['auth:job-routes'] });
+    const ctx = (configurationName: string) => ({ ...context(g, ['job-routes']), configurationName });
+    expect(jobOrderError(ctx('development'), 'auth: build')).toBeUndefined();
+    expect(jobOrderError(ctx('production'), 'auth: build')).toContain('needs auth:job-routes');
+  });
+});
+
+describe('jobOrderError, nothing to check', () => {
+  it('passes a target without jobDeps (no build.deps, or a target the user wrote)', () => {
+    expect(jobOrderError(context(graph('ids', { 'auth:build': [] }), [], null), 'auth: build')).toBeUndefined();
+  });
+
+  it('passes when there is no task graph, or it does not hold this task (called from code)', () => {
+    expect(jobOrderError(context(undefined, []), 'auth: build')).toBeUndefined();
+    expect(jobOrderError(context(graph('ids', { 'api:build': [] }), []), 'auth: build')).toBeUndefined();
+  });
+});
+
+describe('replacedInputsError', () => {
+  const ctx = (inputs: unknown[] | undefined, cache: boolean | 'unset' = true) =>
+    ({ target: { executor: 'x', ...(cache === 'unset' ? {} : { cache }), ...(inputs ? { inputs } : {}) } }) as Pick<ExecutorContext, 'target'>;
+  const JOB = { runtime: 'echo nx-go-job cd19c371d6c058f3ba6360b58bb19b7b' };
+
+  it('fails a cached build whose inputs a JavaScript workspace\'s targetDefaults replaced, saying what they held and how to keep them', () => {
+    const error = replacedInputsError(ctx(['production', '^production']), 'api: build', BUILD_INPUTS);
+    expect(error).toContain('api: build: its inputs are ["production","^production"], without the plugin\'s, which hold the planned go build (flags, env, server.yaml\'s settings)');
+    expect(error).toContain(': a targetDefaults entry in nx.json, or the project\'s project.json, replaced them (or the target was written by hand).');
+    expect(error).toContain('(Nx 23 and later: ["...", "production", "^production"])');
+    expect(error).toContain('key the entry by the executor it is meant for (such as "@nx/js:tsc")');
+  });
+
+  it('passes a build whose inputs still hold the job digest, the plugin\'s own or spread with "..." and the user\'s', () => {
+    expect(replacedInputsError(ctx(['go-sources', 'go-context', JOB]), 'api: build', BUILD_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(['go-sources', JOB, 'production', '^production']), 'api: build', BUILD_INPUTS)).toBeUndefined();
+  });
+
+  it('passes a task that is not cached, whatever its inputs', () => {
+    expect(replacedInputsError(ctx(['production'], false), 'api: build', BUILD_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(undefined, 'unset'), 'api: build', BUILD_INPUTS)).toBeUndefined();
+  });
+
+  it('fails a cached task with no inputs at all (Nx would hash every project file and nothing else)', () => {
+    expect(replacedInputsError(ctx(undefined), 'api: build', BUILD_INPUTS)).toContain('its inputs are []');
+  });
+
+  it('knows test and vet by go-test-context, and other targets by the marker given', () => {
+    expect(replacedInputsError(ctx(['go-test-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('which hold the Go toolchain and environment, and the files go test and go vet read');
+    const job = namedKept("the job's input files", (i) => i === 'go-job-routes');
+    expect(replacedInputsError(ctx(['go-job-routes']), 'auth: job-routes', job)).toBeUndefined();
+    expect(replacedInputsError(ctx(['default']), 'auth: job-routes', job)).toContain("which hold the job's input files: a targetDefaults entry");
+  });
+});
+
+describe('replacedOutputsError', () => {
+  const ctx = (outputs: string[] | undefined, cache = true) => ({ target: { executor: 'x', cache, ...(outputs ? { outputs } : {}) } }) as Pick<ExecutorContext, 'target'>;
+  const written = ['workers/api/bin/api'];
+
+  it('passes outputs that cover the binary: the plugin\'s, {projectRoot}, a parent directory or a glob', () => {
+    for (const outputs of [['{workspaceRoot}/workers/api/bin/api'], ['{projectRoot}/bin/api'], ['{projectRoot}/bin'], ['{workspaceRoot}/workers/*/bin/**']]) {
+      expect(replacedOutputsError(ctx(outputs), 'api: build', 'workers/api', written)).toBeUndefined();
+    }
+  });
+
+  it('fails a cached build whose outputs a JavaScript workspace\'s targetDefaults replaced', () => {
+    const error = replacedOutputsError(ctx(['{options.outputPath}']), 'api: build', 'workers/api', written);
+    expect(error).toContain('api: build: its outputs are ["{options.outputPath}"], which do not hold workers/api/bin/api: a targetDefaults entry in nx.json');
+    expect(error).toContain('a later cache hit would leave whatever file is on disk in place');
+    expect(replacedOutputsError(ctx(['{projectRoot}/dist']), 'api: build', 'workers/api', written)).toContain('which do not hold workers/api/bin/api');
+    expect(replacedOutputsError(ctx(undefined), 'api: build', 'workers/api', written)).toContain('its outputs are []');
+  });
+
+  it('names every platform binary a cross-compile would not keep, and passes a task that is not cached', () => {
+    const platforms = ['workers/api/dist/api-linux-amd64', 'workers/api/dist/api-windows-amd64.exe'];
+    expect(replacedOutputsError(ctx(['{projectRoot}/dist/api-linux-amd64']), 'api: cross-compile', 'workers/api', platforms)).toContain('which do not hold workers/api/dist/api-windows-amd64.exe:');
+    expect(replacedOutputsError(ctx([], false), 'api: build', 'workers/api', written)).toBeUndefined();
+  });
+});

@@ -1,0 +1,180 @@
+// What a user's nx.json targetDefaults or project.json may not take away from an inferred target: the
+// inputs that make its hash sound, and the build jobs it waits for. Each executor checks before it runs.
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { posix } from 'node:path';
+import { minimatch } from 'minimatch';
+import { findJobInput, TEST_CONTEXT_INPUT } from '../plan/inputs';
+import { JOB_DEPS, jobTaskOf } from '../plan/jobs';
+
+
+/**
+ * The ids of the tasks `id` depends on. Nx 22 and 23 list them as ids, Nx 24 as edges (`{ id, … }`): read
+ * as ids, Nx 24's edges matched no task, so a dependent task ran beside (or after the failure of) its
+ * dependency (found by review).
+ */
+export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: string): string[] {
+  const deps: ReadonlyArray<string | { id: string }> = taskGraph.dependencies[id] ?? [];
+  return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
+}
+
+/**
+ * Why this cached build must not run: its outputs, replaced by a targetDefaults entry (a JavaScript
+ * workspace's `"outputs": ["{options.outputPath}"]`) or a project.json, no longer cover a file it writes
+ * (`written`, workspace-relative). Nx would cache the task without that file, and a later hit would leave
+ * whatever binary is on disk in place. Outputs naming an option (`{options.…}`) are not resolved here and
+ * count as covering nothing.
+ */
+export function replacedOutputsError(context: Pick<ExecutorContext, 'target'>, label: string, root: string, written: readonly string[]): string | undefined {
+  const target = context.target;
+  if (target?.cache !== true) return undefined;
+  const outputs: string[] = target.outputs ?? [];
+  const covered = outputs
+    .filter((o) => !o.includes('{options.'))
+    .map((o) => posix.normalize(o.replace(/^\{workspaceRoot\}\//, '').replaceAll('{projectRoot}', root)));
+  const missing = written.filter((w) => !covered.some((o) => w === o || w.startsWith(`${o}/`) || minimatch(w, o, { dot: true })));
+  if (!missing.length) return undefined;
+  return (
+    `${label}: its outputs are ${JSON.stringify(outputs)}, which do not hold ${missing.join(', ')}: a targetDefaults entry in nx.json, ` +
+    `or the project's project.json, replaced the plugin's outputs. Nx would cache this task without the binary, and a later cache ` +
+    `hit would leave whatever file is on disk in place. Keep the plugin's outputs by starting that list with "..." (Nx 23 and later), ` +
+    `or take "outputs" out of that entry, or key the entry by the executor it is meant for (such as "@nx/js:tsc").`
+  );
+}
+
+type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'>;
+
+/** The inputs of an inferred target that its hash cannot lose: what they hold, and how to tell they are still there. */
+export interface KeptInputs {
+  holds: string;
+  present(inputs: readonly unknown[]): boolean;
+}
+
+/** build, build-prod and cross-compile: the job's digest marks the plugin's inputs. */
+export const BUILD_INPUTS: KeptInputs = {
+  holds: 'the planned go build (flags, env, server.yaml\'s settings), the Go toolchain and environment, and the files Go reads that git ignores',
+  present: (inputs) => findJobInput(inputs) !== undefined,
+};
+
+/** test and vet. */
+export const TEST_INPUTS: KeptInputs = {
+  holds: 'the Go toolchain and environment, and the files go test and go vet read that git ignores',
+  present: (inputs) => inputs.includes(TEST_CONTEXT_INPUT),
+};
+
+/** vendor, and a build job (`go-job-<name>`), each marked by the plugin's identity or the job's named input. */
+export function namedKept(holds: string, marker: (input: unknown) => boolean): KeptInputs {
+  return { holds, present: (inputs) => inputs.some(marker) };
+}
+
+/**
+ * Why this cached task must not run: its inputs no longer hold the plugin's, because a targetDefaults entry
+ * in nx.json (by target name, such as a JavaScript workspace's `build: { inputs: ["production",
+ * "^production"] }`, or by executor) or a project.json replaced them. Nx would then cache the task under a
+ * hash that misses what `kept` holds, and serve that result after any of it changes: a stale binary.
+ * Undefined when the inputs are kept, or the task is not cached (then its inputs decide nothing).
+ */
+export function replacedInputsError(context: Pick<ExecutorContext, 'target'>, label: string, kept: KeptInputs): string | undefined {
+  const target = context.target;
+  if (target?.cache !== true) return undefined;
+  const inputs: unknown[] = target.inputs ?? [];
+  if (kept.present(inputs)) return undefined;
+  return (
+    `${label}: its inputs are ${JSON.stringify(inputs)}, without the plugin's, which hold ${kept.holds}: a targetDefaults entry ` +
+    `in nx.json, or the project's project.json, replaced them (or the target was written by hand). Nx would cache this task under a hash without them, and serve the ` +
+    `result again after any of them changes. Keep the plugin's inputs by writing "..." in that list (Nx 23 and later: ` +
+    `["...", "production", "^production"]), or take "inputs" out of that entry, or key the entry by the executor it is meant ` +
+    `for (such as "@nx/js:tsc") rather than by the target name.`
+  );
+}
+
+/** This task in the run's task graph, found by its target (an executor is not told its task id). */
+function selfTask(context: Context): string | undefined {
+  const tasks = Object.values(context.taskGraph?.tasks ?? {}).filter(
+    (t) => t.target.project === context.projectName && t.target.target === context.targetName,
+  );
+  const exact = tasks.find((t) => (t.target.configuration ?? '') === (context.configurationName ?? ''));
+  return (exact ?? (tasks.length === 1 ? tasks[0] : undefined))?.id;
+}
+
+/** `project:target` of every task the task `id` waits for, directly or through other tasks. */
+function reachedTargets(graph: Pick<TaskGraph, 'tasks' | 'dependencies'>, id: string): Set<string> {
+  const reached = new Set<string>();
+  const seen = new Set([id]);
+  const queue = [id];
+  while (queue.length) {
+    for (const dep of dependencyIds(graph, queue.pop()!)) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      queue.push(dep);
+      const task = graph.tasks[dep];
+      if (task) reached.add(`${task.target.project}:${task.target.target}`);
+    }
+  }
+  return reached;
+}
+
+const targetOf = (job: string) => job.slice(job.lastIndexOf(':') + 1);
+const projectOfJob = (job: string) => job.slice(0, job.lastIndexOf(':'));
+
+/** The job as a dependsOn entry of a target of `self`: `"job-gen"`, or `{"projects":["auth"],"target":"job-gen"}`. */
+function asDependsOn(job: string, self: string): string {
+  return projectOfJob(job) === self ? JSON.stringify(targetOf(job)) : JSON.stringify({ projects: [projectOfJob(job)], target: targetOf(job) });
+}
+
+/** Whether a dependsOn entry as configured on a target of `self` runs the job `project:target` before it. */
+function reaches(entry: unknown, job: string, self: string): boolean {
+  if (typeof entry === 'string') {
+    if (entry.startsWith('^')) return false;
+    return (entry.includes(':') ? entry : `${self}:${entry}`) === job;
+  }
+  const e = entry as { target?: unknown; projects?: unknown; dependencies?: unknown } | null;
+  if (!e || e.dependencies === true || e.target !== targetOf(job)) return false;
+  const projects = e.projects === undefined ? [self] : ([] as unknown[]).concat(e.projects);
+  return projects.some((p) => (p === 'self' || p === '{self}' ? self : p) === projectOfJob(job));
+}
+
+/**
+ * Why this task must not run: a job it waits for is not run before it in this run's task graph. A task's
+ * hash holds each job's ID, not the files the job generates (Nx hashes files before any job runs), so
+ * running without the job would compile stale or missing generated files and cache the result under the
+ * job's current ID, for every later run and every machine sharing the cache. Nx never caches a failed task.
+ * The jobs are inference's `metadata.jobDeps` and, from executors that read the worker's settings, `deps`
+ * as written there (so a target written by hand on the plugin's executor is checked too). Undefined when
+ * nothing is missing, or when there is no task graph to check (the executor was called by code).
+ */
+export function jobOrderError(context: Context, label: string, deps: readonly string[] = []): string | undefined {
+  const self = context.projectName ?? '';
+  const listed: unknown = context.target?.metadata?.[JOB_DEPS];
+  const wanted = [...new Set([...(Array.isArray(listed) ? listed : []), ...deps.map(jobTaskOf)])]
+    .filter((j): j is string => typeof j === 'string')
+    .map((j) => (j.includes(':') ? j : `${self}:${j}`));
+  if (wanted.length === 0 || !context.taskGraph) return undefined;
+  const id = selfTask(context);
+  if (id === undefined) return undefined;
+  const reached = reachedTargets(context.taskGraph, id);
+  const missing = [...new Set(wanted)].filter((j) => !reached.has(j));
+  if (!missing.length) return undefined;
+  const them = missing.length === 1 ? 'it' : 'them';
+  const entries = missing.map((j) => asDependsOn(j, self)).join(', ');
+  const configured: unknown[] = context.target?.dependsOn ?? [];
+  let why: string;
+  if (missing.every((job) => configured.some((entry) => reaches(entry, job, self)))) {
+    const targets = [...new Set([...missing.map(targetOf), context.targetName ?? ''])].join(',');
+    const projects = [...new Set([self, ...missing.map(projectOfJob)])].join(',');
+    why =
+      `Its dependsOn lists ${them}, so this run left ${them} out (--exclude-task-dependencies). Run without that flag, or ` +
+      `run ${them} in the same command, which keeps the order: nx run-many -t ${targets} -p ${projects} --exclude-task-dependencies.`;
+  } else if (configured.includes('...')) {
+    why = `Its dependsOn is ${JSON.stringify(configured)}, with "..." kept as written: this Nx (22) does not expand it there. Add ${entries} to that list instead.`;
+  } else {
+    why =
+      `Its dependsOn is ${JSON.stringify(configured)}: a targetDefaults entry in nx.json, or the project's project.json, replaced ` +
+      `the plugin's dependsOn, which lists ${them}. Keep the plugin's entries by starting that list with "..." (Nx 23 and later), ` +
+      `or add ${entries} to it.`;
+  }
+  return (
+    `${label}: needs ${missing.join(', ')} to run before it (its deps), but this run does not run ${them} first. ${why} ` +
+    `The task's hash holds the job's ID, not the files it generates: running now would compile stale or missing generated files ` +
+    `and cache the result under the job's current ID.`
+  );
+}
