@@ -97,6 +97,12 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const test = ws.nx(['test', 'api', '--skip-nx-cache']);
     expect(test.code).not.toBe(0);
     expect(test.output).toContain('api: test: its inputs are ["default","^production"]');
+    // nx add / init warn about such entries, and leave them alone.
+    const init = ws.nxOk(['g', '@tqserver/nx-go:init', '--no-interactive']);
+    expect(init.output).toContain('nx.json targetDefaults["build"] sets inputs: Nx applies it to the Go targets it names too');
+    expect(init.output).toContain('nx.json targetDefaults["test"] sets inputs');
+    expect(JSON.parse(ws.read('nx.json')).targetDefaults.build.inputs).toEqual(['production', '^production']);
+    ws.git('checkout', '--', '.');
 
     withInputs(['...']);
     if (Number(nxVersion.split('.')[0]) >= 23) {

@@ -1,7 +1,8 @@
 // The init generator against an in-memory tree: plugin registration and the server.yaml keys that map to nx.json.
 import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import initGenerator from './generator';
+import { logger } from '@nx/devkit';
+import initGenerator, { conflictingTargetDefaults } from './generator';
 
 describe('init generator', () => {
   let tree: Tree;
@@ -35,5 +36,32 @@ describe('init generator', () => {
   it('refuses an invalid server.yaml with its file:line:col error', async () => {
     tree.write('config/server.yaml', 'build:\n  defaults:\n    max_parallel: lots\n');
     await expect(initGenerator(tree, { skipFormat: true })).rejects.toThrow('config/server.yaml:3:19: build.defaults.max_parallel');
+  });
+
+  it('warns about targetDefaults that replace the Go targets\' inputs, outputs or dependsOn, and changes nothing', async () => {
+    const targetDefaults = {
+      build: { inputs: ['production', '^production'], dependsOn: ['^build'], cache: true },
+      test: { inputs: ['...', 'default'], cache: true },
+      '@nx/js:tsc': { inputs: ['production'] },
+      '@tqserver/nx-go:vet': { outputs: [] },
+      'job-*': { dependsOn: [] },
+      lint: { inputs: ['default'] },
+      vendor: [{ filter: { plugin: '@nx/js' }, outputs: ['{projectRoot}/dist'] }],
+      tidy: [{ filter: { executor: '@tqserver/nx-go:tidy' }, dependsOn: ['^tidy'] }],
+    };
+    updateNxJson(tree, { ...readNxJson(tree)!, targetDefaults });
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)!.targetDefaults).toEqual(targetDefaults);
+    const lines = warn.mock.calls.map(([line]) => String(line));
+    warn.mockRestore();
+    expect(lines).toEqual(conflictingTargetDefaults({ targetDefaults }));
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toContain('nx.json targetDefaults["build"] sets inputs, dependsOn: Nx applies it to the Go targets it names too');
+    expect(lines[0]).toContain('Start each list with "..." (Nx 23 and later)');
+    expect(lines[1]).toContain('targetDefaults["@tqserver/nx-go:vet"] sets outputs');
+    expect(lines[2]).toContain('targetDefaults["job-*"] sets dependsOn');
+    // A filtered entry for another plugin does not reach Go's vendor; one for the plugin's executor reaches tidy.
+    expect(lines[3]).toContain('targetDefaults["tidy"] sets dependsOn');
   });
 });
