@@ -66,6 +66,13 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const both = ws.nxOk(['run-many', '-t', 'job-routes,build', '-p', 'auth', '--exclude-task-dependencies', '--skip-nx-cache']);
     expect([...both.tasks.keys()]).toEqual(['auth:job-routes', 'auth:build']);
     expect(spawnSync(ws.path('workers/auth/bin/auth'), ['-routes'], { encoding: 'utf8' }).stdout).toContain('/health');
+    // A project.json that replaces the job's outputs: a hit would restore .jobs/routes but not src/zz_routes.go.
+    ws.write('workers/auth/project.json', JSON.stringify({ name: 'auth', targets: { 'job-routes': { outputs: ['{projectRoot}/.jobs/routes'] } } }));
+    ws.commit('job outputs replaced');
+    const jobOutputs = ws.nx(['run', 'auth:job-routes', '--skip-nx-cache']);
+    expect(jobOutputs.code).not.toBe(0);
+    expect(jobOutputs.output).toContain('auth: job-routes: its outputs are ["{projectRoot}/.jobs/routes"], which do not hold workers/auth/src/zz_routes.go');
+    ws.remove('workers/auth/project.json');
     ws.write('workers/auth/routes.txt', routes);
     ws.commit('routes.txt back');
   });

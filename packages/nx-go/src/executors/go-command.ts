@@ -1,9 +1,9 @@
 // Shared body of the executors that run one `go` subcommand in the module directory (test, vet, tidy, vendor).
 import type { ExecutorContext } from '@nx/devkit';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { runStep } from '../run/process';
 import { projectOf } from './project-settings';
-import { jobOrderError, replacedInputsError, type KeptInputs } from './overrides';
+import { overrideProblems, type KeptInputs } from './overrides';
 
 export interface GoCommandOptions {
   /** Accepted and ignored: these targets read neither config/server.yaml nor config.yaml. */
@@ -12,8 +12,8 @@ export interface GoCommandOptions {
 }
 
 /**
- * Checks that the target still has `kept` (the plugin's inputs its cache entry relies on) and its build jobs
- * before it (overrides.ts), then runs `go <args>` for each step, in the inherited environment and with no
+ * Checks that the target still has `kept` (the plugin's inputs its cache entry relies on), outputs that hold
+ * `writes` (relative to the module) and its build jobs before it (overrides.ts), then runs `go <args>` for each step, in the inherited environment and with no
  * timeout of ours: build.env and
  * build.timeout are for `go build` (a GOOS or CGO_ENABLED=0 there would break host tests and -race), the
  * `go env` runtime input already hashes what these commands inherit, and go test has its own -timeout.
@@ -23,11 +23,12 @@ export async function runGoSubcommands(
   steps: string[][],
   options: GoCommandOptions,
   context: ExecutorContext,
-  kept?: KeptInputs,
+  check: { kept?: KeptInputs; writes?: string[] } = {},
 ): Promise<{ success: boolean }> {
   const project = projectOf(context, options.verbose);
-  // go test and go vet compile what the worker's build jobs generate; cached targets keep the plugin's inputs.
-  const overridden = (kept && replacedInputsError(context, project.label, kept)) || jobOrderError(context, project.label);
+  // go test and go vet compile what the worker's build jobs generate; cached targets keep the plugin's inputs and outputs.
+  const written = (check.writes ?? []).map((w) => posix.join(project.root, w));
+  const overridden = overrideProblems(context, project.label, { kept: check.kept, root: project.root, written, options: options as Record<string, unknown> });
   if (overridden) {
     console.error(overridden);
     return { success: false };

@@ -1,6 +1,6 @@
 // Specifies the run-time check that a task's build jobs run before it in Nx's task graph (both edge shapes).
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { BUILD_INPUTS, jobOrderError, namedKept, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
+import { BUILD_INPUTS, jobOrderError, namedKept, overrideProblems, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -141,8 +141,8 @@ describe('replacedInputsError', () => {
   it('fails a cached build whose inputs a JavaScript workspace\'s targetDefaults replaced, saying what they held and how to keep them', () => {
     const error = replacedInputsError(ctx(['production', '^production']), 'api: build', BUILD_INPUTS);
     expect(error).toContain('api: build: its inputs are ["production","^production"], without the plugin\'s, which hold the planned go build (flags, env, server.yaml\'s settings)');
-    expect(error).toContain(': a targetDefaults entry in nx.json, or the project\'s project.json, replaced them (or the target was written by hand).');
-    expect(error).toContain('(Nx 23 and later: ["...", "production", "^production"])');
+    expect(error).toContain(': a targetDefaults entry in nx.json, or the project\'s project.json, replaced them. Nx would cache');
+    expect(error).toContain('starting that list with "..." (Nx 23 and later; Nx 22 refuses "..." there)');
     expect(error).toContain('key the entry by the executor it is meant for (such as "@nx/js:tsc")');
   });
 
@@ -156,8 +156,11 @@ describe('replacedInputsError', () => {
     expect(replacedInputsError(ctx(undefined, 'unset'), 'api: build', BUILD_INPUTS)).toBeUndefined();
   });
 
-  it('fails a cached task with no inputs at all (Nx would hash every project file and nothing else)', () => {
-    expect(replacedInputsError(ctx(undefined), 'api: build', BUILD_INPUTS)).toContain('its inputs are []');
+  it('fails a cached task with no inputs of its own (a target written by hand), suggesting cache: false', () => {
+    const error = replacedInputsError(ctx(undefined), 'api: build-fast', BUILD_INPUTS);
+    expect(error).toContain('api: build-fast: this cached target has no inputs of its own (Nx then hashes the project\'s files and nothing else)');
+    expect(error).toContain('If you wrote it by hand, set "cache": false on it');
+    expect(replacedInputsError(ctx([]), 'api: build', BUILD_INPUTS)).toContain('its inputs are []');
   });
 
   it('knows test and vet by go-test-context, and other targets by the marker given', () => {
@@ -182,14 +185,44 @@ describe('replacedOutputsError', () => {
   it('fails a cached build whose outputs a JavaScript workspace\'s targetDefaults replaced', () => {
     const error = replacedOutputsError(ctx(['{options.outputPath}']), 'api: build', 'workers/api', written);
     expect(error).toContain('api: build: its outputs are ["{options.outputPath}"], which do not hold workers/api/bin/api: a targetDefaults entry in nx.json');
-    expect(error).toContain('a later cache hit would leave whatever file is on disk in place');
+    expect(error).toContain('a later cache hit would leave whatever is on disk in place');
     expect(replacedOutputsError(ctx(['{projectRoot}/dist']), 'api: build', 'workers/api', written)).toContain('which do not hold workers/api/bin/api');
     expect(replacedOutputsError(ctx(undefined), 'api: build', 'workers/api', written)).toContain('its outputs are []');
+  });
+
+  it('reads outputs as Nx does: a trailing slash, {projectName}, a glob over a directory above the file, {options.…}', () => {
+    const named = (outputs: string[]) => ({ ...ctx(outputs), projectName: 'api' });
+    for (const outputs of [['{projectRoot}/bin/'], ['{projectRoot}/bin/{projectName}'], ['{workspaceRoot}/workers/*/bin'], ['{projectRoot}/./bin'], ['{workspaceRoot}']]) {
+      expect(replacedOutputsError(named(outputs), 'api: build', 'workers/api', written)).toBeUndefined();
+    }
+    const cover = ['workers/api/cover.out'];
+    expect(replacedOutputsError(named(['{projectRoot}/{options.coverprofile}']), 'api: test', 'workers/api', cover, { coverprofile: 'cover.out' })).toBeUndefined();
+    expect(replacedOutputsError(named(['{workspaceRoot}/coverage/{projectRoot}']), 'api: test', 'workers/api', cover, { coverprofile: 'cover.out' })).toContain('which do not hold workers/api/cover.out');
+    // An unset option drops the output, as Nx does.
+    expect(replacedOutputsError(named(['{options.outputPath}']), 'api: build', 'workers/api', written)).toContain('which do not hold');
   });
 
   it('names every platform binary a cross-compile would not keep, and passes a task that is not cached', () => {
     const platforms = ['workers/api/dist/api-linux-amd64', 'workers/api/dist/api-windows-amd64.exe'];
     expect(replacedOutputsError(ctx(['{projectRoot}/dist/api-linux-amd64']), 'api: cross-compile', 'workers/api', platforms)).toContain('which do not hold workers/api/dist/api-windows-amd64.exe:');
     expect(replacedOutputsError(ctx([], false), 'api: build', 'workers/api', written)).toBeUndefined();
+  });
+});
+
+describe('overrideProblems', () => {
+  it('reports every problem of a typical JavaScript build entry in one message, one per line', () => {
+    const g = graph('edges', { 'auth:build': ['lib:build'] });
+    const context = {
+      taskGraph: g,
+      projectName: 'auth',
+      targetName: 'build',
+      configurationName: undefined,
+      target: { executor: '@tqserver/nx-go:build', cache: true, inputs: ['production', '^production'], outputs: [], dependsOn: ['^build'], metadata: { jobDeps: ['job-routes'] } },
+    } as unknown as ExecutorContext;
+    const lines = overrideProblems(context, 'auth: build', { kept: BUILD_INPUTS, root: 'workers/auth', written: ['workers/auth/bin/auth'] })!.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('auth: build: its inputs are ["production","^production"]');
+    expect(lines[1]).toContain('auth: build: its outputs are [], which do not hold workers/auth/bin/auth');
+    expect(lines[2]).toContain('auth: build: needs auth:job-routes to run before it');
   });
 });

@@ -17,30 +17,6 @@ export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: st
   return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
 }
 
-/**
- * Why this cached build must not run: its outputs, replaced by a targetDefaults entry (a JavaScript
- * workspace's `"outputs": ["{options.outputPath}"]`) or a project.json, no longer cover a file it writes
- * (`written`, workspace-relative). Nx would cache the task without that file, and a later hit would leave
- * whatever binary is on disk in place. Outputs naming an option (`{options.…}`) are not resolved here and
- * count as covering nothing.
- */
-export function replacedOutputsError(context: Pick<ExecutorContext, 'target'>, label: string, root: string, written: readonly string[]): string | undefined {
-  const target = context.target;
-  if (target?.cache !== true) return undefined;
-  const outputs: string[] = target.outputs ?? [];
-  const covered = outputs
-    .filter((o) => !o.includes('{options.'))
-    .map((o) => posix.normalize(o.replace(/^\{workspaceRoot\}\//, '').replaceAll('{projectRoot}', root)));
-  const missing = written.filter((w) => !covered.some((o) => w === o || w.startsWith(`${o}/`) || minimatch(w, o, { dot: true })));
-  if (!missing.length) return undefined;
-  return (
-    `${label}: its outputs are ${JSON.stringify(outputs)}, which do not hold ${missing.join(', ')}: a targetDefaults entry in nx.json, ` +
-    `or the project's project.json, replaced the plugin's outputs. Nx would cache this task without the binary, and a later cache ` +
-    `hit would leave whatever file is on disk in place. Keep the plugin's outputs by starting that list with "..." (Nx 23 and later), ` +
-    `or take "outputs" out of that entry, or key the entry by the executor it is meant for (such as "@nx/js:tsc").`
-  );
-}
-
 type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'>;
 
 /** The inputs of an inferred target that its hash cannot lose: what they hold, and how to tell they are still there. */
@@ -66,6 +42,10 @@ export function namedKept(holds: string, marker: (input: unknown) => boolean): K
   return { holds, present: (inputs) => inputs.some(marker) };
 }
 
+const FIXES =
+  'Keep the plugin\'s by starting that list with "..." (Nx 23 and later; Nx 22 refuses "..." there), or take the key out of ' +
+  'that entry, or key the entry by the executor it is meant for (such as "@nx/js:tsc") rather than by the target name.';
+
 /**
  * Why this cached task must not run: its inputs no longer hold the plugin's, because a targetDefaults entry
  * in nx.json (by target name, such as a JavaScript workspace's `build: { inputs: ["production",
@@ -76,15 +56,88 @@ export function namedKept(holds: string, marker: (input: unknown) => boolean): K
 export function replacedInputsError(context: Pick<ExecutorContext, 'target'>, label: string, kept: KeptInputs): string | undefined {
   const target = context.target;
   if (target?.cache !== true) return undefined;
-  const inputs: unknown[] = target.inputs ?? [];
-  if (kept.present(inputs)) return undefined;
+  if (target.inputs === undefined) {
+    return (
+      `${label}: this cached target has no inputs of its own (Nx then hashes the project's files and nothing else), so it lacks the ` +
+      `plugin's, which hold ${kept.holds}. If you wrote it by hand, set "cache": false on it, or copy the inputs of the inferred ` +
+      `target (nx show project).`
+    );
+  }
+  if (kept.present(target.inputs)) return undefined;
   return (
-    `${label}: its inputs are ${JSON.stringify(inputs)}, without the plugin's, which hold ${kept.holds}: a targetDefaults entry ` +
-    `in nx.json, or the project's project.json, replaced them (or the target was written by hand). Nx would cache this task under a hash without them, and serve the ` +
-    `result again after any of them changes. Keep the plugin's inputs by writing "..." in that list (Nx 23 and later: ` +
-    `["...", "production", "^production"]), or take "inputs" out of that entry, or key the entry by the executor it is meant ` +
-    `for (such as "@nx/js:tsc") rather than by the target name.`
+    `${label}: its inputs are ${JSON.stringify(target.inputs)}, without the plugin's, which hold ${kept.holds}: a targetDefaults entry ` +
+    `in nx.json, or the project's project.json, replaced them. Nx would cache this task under a hash without them, and serve the ` +
+    `result again after any of them changes. ${FIXES}`
   );
+}
+
+/** An output as Nx reads it, workspace-relative; undefined when it names an option that is not set (Nx drops it). */
+function resolveOutput(output: string, root: string, project: string, options: Record<string, unknown>): string | undefined {
+  let unset = false;
+  const path = output
+    .replace(/^\{workspaceRoot\}\/?/, '')
+    .replaceAll('{projectRoot}', root)
+    .replaceAll('{projectName}', project)
+    .replace(/\{options\.([^}]+)\}/g, (_m, key: string) => {
+      const value = options[key];
+      if (value === undefined || value === null || value === '') unset = true;
+      return String(value ?? '');
+    });
+  if (unset) return undefined;
+  const normal = posix.normalize(path).replace(/\/+$/, '');
+  return normal === '.' ? '' : normal;
+}
+
+/** The file and every directory above it, up to the workspace root. */
+function selfAndAncestors(file: string): string[] {
+  const out = [file];
+  for (let dir = posix.dirname(file); dir !== '.' && dir !== '/'; dir = posix.dirname(dir)) out.push(dir);
+  return out;
+}
+
+/**
+ * Why this cached task must not run: its outputs, replaced by a targetDefaults entry (a JavaScript
+ * workspace's `"outputs": ["{options.outputPath}"]`) or a project.json, no longer cover a file it writes
+ * (`written`, workspace-relative). Nx would cache the task without that file, and a later hit would leave
+ * whatever is on disk in place. An output covers a file when it names the file or a directory above it,
+ * directly or as a glob, after `{workspaceRoot}`, `{projectRoot}`, `{projectName}` and `{options.…}`.
+ */
+export function replacedOutputsError(
+  context: Pick<ExecutorContext, 'target' | 'projectName'>,
+  label: string,
+  root: string,
+  written: readonly string[],
+  options: Record<string, unknown> = {},
+): string | undefined {
+  const target = context.target;
+  if (target?.cache !== true || written.length === 0) return undefined;
+  const outputs: string[] = target.outputs ?? [];
+  const covered = outputs.flatMap((o) => resolveOutput(o, root, context.projectName ?? '', options) ?? []);
+  const missing = written.filter((w) => !selfAndAncestors(w).some((p) => covered.some((o) => o === '' || p === o || minimatch(p, o, { dot: true }))));
+  if (!missing.length) return undefined;
+  return (
+    `${label}: its outputs are ${JSON.stringify(outputs)}, which do not hold ${missing.join(', ')}: a targetDefaults entry in nx.json, ` +
+    `or the project's project.json, replaced the plugin's outputs. Nx would cache this task without them, and a later cache hit ` +
+    `would leave whatever is on disk in place. ${FIXES}`
+  );
+}
+
+/**
+ * Every reason this task must not run, one per line, so one run reports them all: its inputs (`kept`), its
+ * outputs (`written`, with the task's `options` for `{options.…}`), and the build jobs it waits for
+ * (`deps` as written in the settings, besides metadata.jobDeps).
+ */
+export function overrideProblems(
+  context: Context,
+  label: string,
+  check: { kept?: KeptInputs; root?: string; written?: readonly string[]; options?: Record<string, unknown>; deps?: readonly string[] },
+): string | undefined {
+  const problems = [
+    check.kept && replacedInputsError(context, label, check.kept),
+    check.root !== undefined && check.written ? replacedOutputsError(context, label, check.root, check.written, check.options) : undefined,
+    jobOrderError(context, label, check.deps),
+  ].filter((p): p is string => !!p);
+  return problems.length ? problems.join('\n') : undefined;
 }
 
 /** This task in the run's task graph, found by its target (an executor is not told its task id). */

@@ -10,7 +10,7 @@ import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectOf, projectRun } from '../project-settings';
-import { BUILD_INPUTS, jobOrderError, replacedInputsError, replacedOutputsError } from '../overrides';
+import { BUILD_INPUTS, overrideProblems, replacedInputsError } from '../overrides';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -158,8 +158,8 @@ export async function runBuildTask(
     return { success: false };
   };
   if (options.configError) return fail(options.configError);
+  // Reported with a broken config too: both need fixing.
   const replaced = replacedInputsError(context, projectOf(context).label, BUILD_INPUTS);
-  if (replaced) return fail(replaced);
   let run;
   let plan: TaskPlan;
   try {
@@ -168,16 +168,16 @@ export async function runBuildTask(
     const worker = makeWorker(run.name, run.root, run.settings, run.server, facts, options.binary);
     plan = planTask(worker, options.target ?? context.targetName ?? '', options, facts.vendored, run.label);
   } catch (e) {
-    return fail(message(e));
+    return fail([replaced, message(e)].filter(Boolean).join('\n'));
   }
+  const written = plan.jobs.map(({ job }) => job.output);
+  const overridden = overrideProblems(context, run.label, { kept: BUILD_INPUTS, root: run.root, written, deps: plan.jobs[0]?.job.deps });
+  if (overridden) return fail(overridden);
   // The hash was computed from the jobs inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);
   if (hashed !== undefined && hashed !== plan.hashed) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const overridden =
-    replacedOutputsError(context, run.label, run.root, plan.jobs.map(({ job }) => job.output)) ?? jobOrderError(context, run.label, plan.jobs[0]?.job.deps);
-  if (overridden) return fail(overridden);
   const goModFile = join(run.workspaceRoot, run.root, 'go.mod');
   const goMod = existsSync(goModFile) ? readFileSync(goModFile, 'utf8') : '';
   // The jobs of a task differ only in GOOS, GOARCH and the output: one check covers them all.

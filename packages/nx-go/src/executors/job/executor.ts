@@ -2,8 +2,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { findJobDigest, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
 import { runJob } from '../../run/job';
-import { projectOf, projectRun } from '../project-settings';
-import { jobOrderError, namedKept, replacedInputsError } from '../overrides';
+import { projectRun } from '../project-settings';
+import { namedKept, overrideProblems } from '../overrides';
 import { depDirs } from './dep-dirs';
 
 export interface JobExecutorOptions {
@@ -20,9 +20,6 @@ function fail(message: string): { success: false } {
 
 export default async function jobExecutor(options: JobExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   if (options.configError) return fail(options.configError);
-  const kept = namedKept("the job's input files, its commands and its deps' IDs", (i) => i === jobInputName(options.job));
-  const replaced = replacedInputsError(context, projectOf(context).label, kept);
-  if (replaced) return fail(replaced);
   let run;
   try {
     run = projectRun(context, options.serverConfig, options.verbose);
@@ -36,8 +33,9 @@ export default async function jobExecutor(options: JobExecutorOptions, context: 
   if (hashed !== undefined && hashed !== jobDigest(plan)) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const unordered = jobOrderError(context, run.label, plan.deps);
-  if (unordered) return fail(unordered);
+  const kept = namedKept("the job's input files, its commands and its deps' IDs", (i) => i === jobInputName(plan.name));
+  const overridden = overrideProblems(context, run.label, { kept, root: run.root, written: [plan.outputDir, ...plan.outputs], deps: plan.deps });
+  if (overridden) return fail(overridden);
   const deps = depDirs(plan.deps, run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const result = await runJob(plan, {

@@ -49,5 +49,5 @@ export default async function testExecutor(options: TestExecutorOptions, context
       return { success: false };
     }
   }
-  return runGoSubcommands([testArgs(options)], options, context, TEST_INPUTS);
+  return runGoSubcommands([testArgs(options)], options, context, { kept: TEST_INPUTS, writes: options.coverprofile ? [options.coverprofile] : [] });
 }

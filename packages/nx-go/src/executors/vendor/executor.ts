@@ -18,5 +18,5 @@ export function vendorSteps(o: VendorExecutorOptions): string[][] {
 }
 
 export default function vendorExecutor(options: VendorExecutorOptions, context: ExecutorContext) {
-  return runGoSubcommands(vendorSteps(options), options, context, VENDOR_INPUTS);
+  return runGoSubcommands(vendorSteps(options), options, context, { kept: VENDOR_INPUTS, writes: ['vendor', 'go.mod', 'go.sum'] });
 }

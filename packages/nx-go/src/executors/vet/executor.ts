@@ -4,5 +4,5 @@ import { runGoSubcommands, type GoCommandOptions } from '../go-command';
 import { TEST_INPUTS } from '../overrides';
 
 export default function vetExecutor(options: GoCommandOptions & { packages?: string }, context: ExecutorContext) {
-  return runGoSubcommands([['vet', options.packages ?? './...']], options, context, TEST_INPUTS);
+  return runGoSubcommands([['vet', options.packages ?? './...']], options, context, { kept: TEST_INPUTS });
 }
