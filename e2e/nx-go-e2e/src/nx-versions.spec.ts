@@ -72,6 +72,14 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const jobOutputs = ws.nx(['run', 'auth:job-routes', '--skip-nx-cache']);
     expect(jobOutputs.code).not.toBe(0);
     expect(jobOutputs.output).toContain('auth: job-routes: its outputs are ["{projectRoot}/.jobs/routes"], which do not hold workers/auth/src/zz_routes.go');
+    // A project.json that redefines the plugin's go-sources: the targets' inputs look right, the hash does not.
+    ws.write('workers/auth/project.json', JSON.stringify({ name: 'auth', namedInputs: { 'go-sources': ['{projectRoot}/go.mod'] } }));
+    ws.commit('go-sources redefined');
+    const named = ws.nx(['run-many', '-t', 'build', 'test', '-p', 'auth', '--skip-nx-cache']);
+    expect(named.code).not.toBe(0);
+    // The job is the first task of the project to run, and the first to refuse.
+    expect(named.output).toContain("auth: job-routes: the project's go-* named inputs are not the ones the plugin inferred");
+    expect([...named.tasks.keys()]).toEqual(['auth:job-routes']);
     ws.remove('workers/auth/project.json');
     ws.write('workers/auth/routes.txt', routes);
     ws.commit('routes.txt back');

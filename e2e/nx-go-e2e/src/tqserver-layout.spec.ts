@@ -242,6 +242,12 @@ describe('TQServer layout: the example workspace', () => {
     const inputs = ws.nx(['build', 'hello', '--skip-nx-cache']);
     expect(inputs.code).not.toBe(0);
     expect(inputs.output).toContain('hello: build: its inputs are ["{projectRoot}/**/*"], without the plugin\'s');
+    // A project.json that redefines a go-* named input of the package project.
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), targetDefaults: {} }, null, 2));
+    ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', namedInputs: { 'go-sources': ['{projectRoot}/config/worker.yaml'] } }));
+    const named = ws.nx(['build', 'hello', '--skip-nx-cache']);
+    expect(named.code).not.toBe(0);
+    expect(named.output).toContain("hello: job-greeting: the project's go-* named inputs are not the ones the plugin inferred");
     reset();
   });
 

@@ -1,6 +1,7 @@
 // Specifies the run-time check that a task's build jobs run before it in Nx's task graph (both edge shapes).
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { BUILD_INPUTS, jobOrderError, namedKept, overrideProblems, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
+import { namedInputsDigest } from '../plan/inputs';
+import { BUILD_INPUTS, jobOrderError, namedKept, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -224,5 +225,32 @@ describe('overrideProblems', () => {
     expect(lines[0]).toContain('auth: build: its inputs are ["production","^production"]');
     expect(lines[1]).toContain('auth: build: its outputs are [], which do not hold workers/auth/bin/auth');
     expect(lines[2]).toContain('auth: build: needs auth:job-routes to run before it');
+  });
+});
+
+describe('redefinedNamedInputsError', () => {
+  const named = { 'go-sources': ['{projectRoot}/**/*'], 'go-context': [{ runtime: 'echo x' }] };
+  const ctx = (namedInputs: Record<string, unknown>, cache = true, digest: string | undefined = namedInputsDigest(named)) =>
+    ({
+      projectName: 'auth',
+      target: { executor: 'x', cache },
+      projectsConfigurations: { version: 2, projects: { auth: { root: 'workers/auth', namedInputs, metadata: digest ? { goNamedInputs: digest } : {} } } },
+    }) as unknown as ExecutorContext;
+
+  it('passes the named inputs inference made, and ones a project.json adds under other names', () => {
+    expect(redefinedNamedInputsError(ctx(named), 'auth: build')).toBeUndefined();
+    expect(redefinedNamedInputsError(ctx({ ...named, production: ['default'] }), 'auth: build')).toBeUndefined();
+  });
+
+  it('fails when a project.json redefines go-sources, naming the fix', () => {
+    const error = redefinedNamedInputsError(ctx({ ...named, 'go-sources': ['{projectRoot}/go.mod'] }), 'auth: build');
+    expect(error).toContain('auth: build: the project\'s go-* named inputs are not the ones the plugin inferred: a namedInputs entry in the project\'s project.json redefines one of them');
+    expect(error).toContain('give your named input a name that does not start with "go-"');
+  });
+
+  it('passes a task that is not cached, and a project without inference\'s digest', () => {
+    const changed = { ...named, 'go-sources': [] };
+    expect(redefinedNamedInputsError(ctx(changed, false), 'auth: build')).toBeUndefined();
+    expect(redefinedNamedInputsError(ctx(changed, true, ''), 'auth: build')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
-import { findJobInput, TEST_CONTEXT_INPUT } from '../plan/inputs';
+import { findJobInput, namedInputsDigest, TEST_CONTEXT_INPUT } from '../plan/inputs';
 import { JOB_DEPS, jobTaskOf } from '../plan/jobs';
 
 
@@ -17,7 +17,7 @@ export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: st
   return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
 }
 
-type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'>;
+type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'> & Partial<Pick<ExecutorContext, 'projectsConfigurations'>>;
 
 /** The inputs of an inferred target that its hash cannot lose: what they hold, and how to tell they are still there. */
 export interface KeptInputs {
@@ -68,6 +68,23 @@ export function replacedInputsError(context: Pick<ExecutorContext, 'target'>, la
     `${label}: its inputs are ${JSON.stringify(target.inputs)}, without the plugin's, which hold ${kept.holds}: a targetDefaults entry ` +
     `in nx.json, or the project's project.json, replaced them. Nx would cache this task under a hash without them, and serve the ` +
     `result again after any of them changes. ${FIXES}`
+  );
+}
+
+/**
+ * Why this cached task must not run: a project.json redefines one of the plugin's `go-*` named inputs
+ * (Nx merges them key by key over the inferred ones), so every task of the project hashes that instead of
+ * what Go reads, while the targets' own inputs still look right. nx.json's named inputs are not a
+ * problem: the project's own win. Undefined without inference's digest (metadata.goNamedInputs).
+ */
+export function redefinedNamedInputsError(context: Context, label: string): string | undefined {
+  const project = context.projectsConfigurations?.projects?.[context.projectName ?? ''];
+  const inferred: unknown = project?.metadata?.goNamedInputs;
+  if (context.target?.cache !== true || typeof inferred !== 'string' || namedInputsDigest(project?.namedInputs) === inferred) return undefined;
+  return (
+    `${label}: the project's go-* named inputs are not the ones the plugin inferred: a namedInputs entry in the project's ` +
+    `project.json redefines one of them (go-sources, go-context, …), and every task of the project would be hashed with it. ` +
+    `Remove that entry, or give your named input a name that does not start with "go-".`
   );
 }
 
@@ -134,6 +151,7 @@ export function overrideProblems(
 ): string | undefined {
   const problems = [
     check.kept && replacedInputsError(context, label, check.kept),
+    redefinedNamedInputsError(context, label),
     check.root !== undefined && check.written ? replacedOutputsError(context, label, check.root, check.written, check.options) : undefined,
     jobOrderError(context, label, check.deps),
   ].filter((p): p is string => !!p);

@@ -8,7 +8,7 @@ import { createGoNodes, filesUnder, GO_MOD_GLOB, type GoPluginOptions } from './
 import fg from 'fast-glob';
 import { parseServerSettings, parseWorkerSettings, readWorkerFacts, SERVER_CONFIG_FILE } from '../config/settings';
 import { makeWorker, planBuild, planMatrix } from '../plan/build';
-import { jobInput } from '../plan/inputs';
+import { jobInput, namedInputsDigest } from '../plan/inputs';
 
 const MEMO_FILE = 'tqserver-nx-go-inference.json';
 
@@ -146,6 +146,13 @@ describe('a workspace with workers and a library', () => {
     for (const entries of Object.values(api.namedInputs!)) {
       for (const input of entries) if (typeof input === 'string') expect(input).not.toMatch(/^\^/);
     }
+  });
+
+  it('records a digest of the project\'s go-* named inputs, which the executors check a project.json override against', async () => {
+    const { 'workers/api': api } = await projects(standardWorkspace());
+    expect(api.metadata?.goNamedInputs).toBe(namedInputsDigest(api.namedInputs));
+    expect(namedInputsDigest({ ...api.namedInputs, 'go-sources': ['{projectRoot}/go.mod'] })).not.toBe(api.metadata?.goNamedInputs);
+    expect(namedInputsDigest({ ...api.namedInputs, production: ['default'] })).toBe(api.metadata?.goNamedInputs);
   });
 
   it('plans the worker builds from its config.yaml', async () => {

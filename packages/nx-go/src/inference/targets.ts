@@ -12,6 +12,7 @@ import {
   externalInputs,
   goEnvInput,
   jobInput,
+  namedInputsDigest,
   pluginRuntime,
   runtimeNamedInputs,
   SOURCES_INPUT,
@@ -130,10 +131,13 @@ function vendorInputs(ctx: ModuleContext): InputDefinition[] {
  * A project with its fixed named runtime inputs (see runtimeNamedInputs): the set follows what kind of
  * Go project it is (does it build?), never its settings; `goEnvScript` names go-env.sh as digestScriptPath does.
  */
-export function withRuntimeNamedInputs<P extends Pick<ProjectConfiguration, 'targets' | 'namedInputs'>>(project: P, goEnvScript: string): P {
+export function withRuntimeNamedInputs<P extends Pick<ProjectConfiguration, 'targets' | 'namedInputs' | 'metadata'>>(project: P, goEnvScript: string): P {
   const executors = Object.values(project.targets ?? {}).map((t) => t.executor ?? '');
   const kind = executors.includes(EXECUTORS.build) ? 'build' : executors.some((e) => e.startsWith('@tqserver/nx-go:')) ? 'module' : undefined;
-  return kind ? { ...project, namedInputs: { ...project.namedInputs, ...runtimeNamedInputs(kind, goEnvScript) } } : project;
+  if (!kind) return project;
+  const namedInputs = { ...project.namedInputs, ...runtimeNamedInputs(kind, goEnvScript) };
+  // The last step of inference in both layouts: what the executors check a project.json override against.
+  return { ...project, namedInputs, metadata: { ...project.metadata, goNamedInputs: namedInputsDigest(namedInputs) } };
 }
 
 /** Targets whose behaviour does not depend on config.yaml, so a broken config leaves them intact. */

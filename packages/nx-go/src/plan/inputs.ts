@@ -278,3 +278,16 @@ export function findJobInput(inputs: readonly unknown[] | undefined): string | u
   }
   return undefined;
 }
+
+/**
+ * A digest of a project's `go-*` named inputs, kept in the project's `metadata.goNamedInputs` by inference
+ * and compared by the executors with the named inputs Nx hands them: a project.json that redefines one
+ * (`go-sources`, …) changes what every task hashes without touching the targets' own inputs.
+ */
+export function namedInputsDigest(named: Record<string, unknown> | undefined): string {
+  const go = Object.keys(named ?? {})
+    .filter((k) => k.startsWith('go-'))
+    .sort()
+    .map((k) => [k, named![k]]);
+  return sha256Hex(JSON.stringify(go)).slice(0, 16);
+}
