@@ -2,7 +2,7 @@
 // (preferBatch), and each task keeps its own timeout, failure, log and cache entry, on every supported Nx major.
 import { spawnSync } from 'node:child_process';
 import { NX_VERSIONS } from './support/paths';
-import { fromCache, Workspace } from './support/workspace';
+import { fromCache, Workspace, type RunResult } from './support/workspace';
 
 /** The part of static output that Nx printed for one task: from its `> nx run` header to the next header. */
 function taskSection(output: string, task: string): string {
@@ -11,6 +11,20 @@ function taskSection(output: string, task: string): string {
   if (start === -1) return '';
   const next = clean.indexOf('> nx run ', start + 1);
   return clean.slice(start, next === -1 ? undefined : next);
+}
+
+/** Every build waits for the builds of the projects it depends on (targetDefaults), as in both dependency tests. */
+function buildAfterDependencies(ws: Workspace): void {
+  const nxJson = JSON.parse(ws.read('nx.json'));
+  ws.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { dependsOn: ['^build'] } } }, null, 2));
+}
+
+/** One batch of two builds: `failed` fails, and `dependent` is reported as not run (status 'skipped'), not as failed. */
+function expectNotRunAfter(r: RunResult, failed: string, dependent: string): void {
+  expect(r.code).not.toBe(0);
+  expect(r.output).toMatch(/Running 2 tasks with @tqserver\/nx-go:build/);
+  expect(r.output).toMatch(new RegExp(`Tasks not run because their dependencies failed[^\\n]*\\n\\s*- ${dependent}\\n`));
+  expect(r.output).toMatch(new RegExp(`Failed tasks:\\s*- ${failed}\\n(?!- )`));
 }
 
 const goWorker = (ws: Workspace, name: string, main: string, config: string) => {
@@ -80,17 +94,12 @@ describe.each(NX_VERSIONS)('batched builds on nx %s', (nxVersion) => {
     // after's command fails unless broken's binary is already built: it shows the order, not only the outcome.
     goWorker(ws, 'after', 'package main\n\nfunc main() {}\n', 'build:\n  command: "test -x ../broken/bin/broken && go build -o {{.Output}} ./src"\n');
     ws.write('workers/after/project.json', JSON.stringify({ name: 'after', implicitDependencies: ['broken'] }));
-    const nxJson = JSON.parse(ws.read('nx.json'));
-    ws.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { dependsOn: ['^build'] } } }, null, 2));
+    buildAfterDependencies(ws);
     ws.write('workers/broken/src/main.go', 'package main\n\nfunc main() { nope() }\n');
     ws.remove('workers/broken/bin');
 
-    const r = ws.nx(['run-many', '-t', 'build', '-p', 'broken', 'after']);
-    expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/Running 2 tasks with @tqserver\/nx-go:build/);
     // Reported with status 'skipped': Nx lists it as it lists the tasks it did not run itself, not as failed.
-    expect(r.output).toMatch(/Tasks not run because their dependencies failed[^\n]*\n\s*- after:build\n/);
-    expect(r.output).toMatch(/Failed tasks:\s*- broken:build\n(?!- )/);
+    expectNotRunAfter(ws.nx(['run-many', '-t', 'build', '-p', 'broken', 'after']), 'broken:build', 'after:build');
     expect(ws.exists('workers/after/bin/after')).toBe(false);
 
     ws.write('workers/broken/src/main.go', 'package main\n\nfunc main() {}\n');
@@ -135,14 +144,9 @@ describe('batched builds in the TQServer layout (one root module, config/worker.
     ws.write('workers/hello/config/worker.yaml', helloYaml.slice(0, helloYaml.indexOf('build:\n  timeout: 2s')));
     ws.remove('workers/hello/bin');
     ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', implicitDependencies: ['status'] }));
-    const nxJson = JSON.parse(ws.read('nx.json'));
-    ws.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { dependsOn: ['^build'] } } }, null, 2));
+    buildAfterDependencies(ws);
 
-    const r = ws.nx(['run-many', '-t', 'build', '-p', 'status', 'hello']);
-    expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/Running 2 tasks with @tqserver\/nx-go:build/);
-    expect(r.output).toMatch(/Tasks not run because their dependencies failed[^\n]*\n\s*- hello:build\n/);
-    expect(r.output).toMatch(/Failed tasks:\s*- status:build\n(?!- )/);
+    expectNotRunAfter(ws.nx(['run-many', '-t', 'build', '-p', 'status', 'hello']), 'status:build', 'hello:build');
     expect(ws.exists('workers/hello/bin/hello')).toBe(false);
 
     ws.remove('workers/status/src/broken.go');

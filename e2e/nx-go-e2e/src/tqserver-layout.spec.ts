@@ -242,6 +242,11 @@ describe('TQServer layout: the example workspace', () => {
     const inputs = ws.nx(['build', 'hello', '--skip-nx-cache']);
     expect(inputs.code).not.toBe(0);
     expect(inputs.output).toContain('hello: build: its inputs are ["{projectRoot}/**/*"], without the plugin\'s');
+    // ...and outputs that no longer hold the binary: a later hit would restore nothing.
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), targetDefaults: { build: { outputs: ['{options.outputPath}'], dependsOn: ['job-greeting'] } } }, null, 2));
+    const outputs = ws.nx(['build', 'hello', '--skip-nx-cache']);
+    expect(outputs.code).not.toBe(0);
+    expect(outputs.output).toMatch(/hello: build: its outputs are .*, which do not hold workers\/hello\/bin\/hello: a targetDefaults entry/);
     // A project.json that redefines a go-* named input of the package project.
     ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), targetDefaults: {} }, null, 2));
     ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', namedInputs: { 'go-sources': ['{projectRoot}/config/worker.yaml'] } }));

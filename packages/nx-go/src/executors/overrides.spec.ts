@@ -1,7 +1,7 @@
 // Specifies the run-time check that a task's build jobs run before it in Nx's task graph (both edge shapes).
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { namedInputsDigest } from '../plan/inputs';
-import { BUILD_INPUTS, jobOrderError, namedKept, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS } from './overrides';
+import { BUILD_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -164,12 +164,13 @@ describe('replacedInputsError', () => {
     expect(replacedInputsError(ctx([]), 'api: build', BUILD_INPUTS)).toContain('its inputs are []');
   });
 
-  it('knows test and vet by go-test-context, and other targets by the marker given', () => {
+  it('knows test and vet by go-test-context, vendor by the plugin\'s identity, and a job by its named input', () => {
     expect(replacedInputsError(ctx(['go-test-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toBeUndefined();
     expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('which hold the Go toolchain and environment, and the files go test and go vet read');
-    const job = namedKept("the job's input files", (i) => i === 'go-job-routes');
-    expect(replacedInputsError(ctx(['go-job-routes']), 'auth: job-routes', job)).toBeUndefined();
-    expect(replacedInputsError(ctx(['default']), 'auth: job-routes', job)).toContain("which hold the job's input files: a targetDefaults entry");
+    expect(replacedInputsError(ctx(['go-job-routes']), 'auth: job-routes', jobInputs('routes'))).toBeUndefined();
+    expect(replacedInputsError(ctx(['go-job-gen']), 'auth: job-routes', jobInputs('routes'))).toContain("which hold the job's input files, its commands and its deps' IDs: a targetDefaults entry");
+    expect(replacedInputsError(ctx(['{projectRoot}/go.mod', { runtime: 'echo @tqserver/nx-go 0.1.0:abc' }]), 'api: vendor', VENDOR_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(['{projectRoot}/go.mod']), 'api: vendor', VENDOR_INPUTS)).toContain("which hold the module's Go files, go.mod and go.sum");
   });
 });
 

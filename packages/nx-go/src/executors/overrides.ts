@@ -3,9 +3,8 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
-import { findJobInput, namedInputsDigest, TEST_CONTEXT_INPUT } from '../plan/inputs';
-import { JOB_DEPS, jobTaskOf } from '../plan/jobs';
-
+import { findJobInput, findRuntime, namedInputsDigest, PLUGIN_RUNTIME_MARK, TEST_CONTEXT_INPUT } from '../plan/inputs';
+import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 
 /**
  * The ids of the tasks `id` depends on. Nx 22 and 23 list them as ids, Nx 24 as edges (`{ id, … }`): read
@@ -37,9 +36,15 @@ export const TEST_INPUTS: KeptInputs = {
   present: (inputs) => inputs.includes(TEST_CONTEXT_INPUT),
 };
 
-/** vendor, and a build job (`go-job-<name>`), each marked by the plugin's identity or the job's named input. */
-export function namedKept(holds: string, marker: (input: unknown) => boolean): KeptInputs {
-  return { holds, present: (inputs) => inputs.some(marker) };
+/** vendor: the plugin's identity marks its inputs. */
+export const VENDOR_INPUTS: KeptInputs = {
+  holds: "the module's Go files, go.mod and go.sum, the Go environment, and the files git ignores",
+  present: (inputs) => findRuntime(inputs, PLUGIN_RUNTIME_MARK) !== undefined,
+};
+
+/** A build job: its named input, `go-job-<name>`. */
+export function jobInputs(job: string): KeptInputs {
+  return { holds: "the job's input files, its commands and its deps' IDs", present: (inputs) => inputs.includes(jobInputName(job)) };
 }
 
 const FIXES =

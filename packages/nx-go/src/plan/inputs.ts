@@ -271,12 +271,17 @@ export function jobInput(job: BuildJob | readonly BuildJob[]): InputDefinition {
   return { runtime: `${JOB_MARK} ${sha256Hex(JSON.stringify(job)).slice(0, 32)}` };
 }
 
-export function findJobInput(inputs: readonly unknown[] | undefined): string | undefined {
+/** The first runtime input among `inputs` whose command starts with `mark`. */
+export function findRuntime(inputs: readonly unknown[] | undefined, mark: string): string | undefined {
   for (const i of inputs ?? []) {
-    const runtime = (i as { runtime?: unknown }).runtime;
-    if (typeof runtime === 'string' && runtime.startsWith(JOB_MARK)) return runtime;
+    const runtime = (i as { runtime?: unknown } | null)?.runtime;
+    if (typeof runtime === 'string' && runtime.startsWith(mark)) return runtime;
   }
   return undefined;
+}
+
+export function findJobInput(inputs: readonly unknown[] | undefined): string | undefined {
+  return findRuntime(inputs, JOB_MARK);
 }
 
 /**

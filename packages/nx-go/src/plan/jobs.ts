@@ -45,9 +45,8 @@ export const JOB_DEPS = 'jobDeps';
 
 /** A dep as written (`gen`, `project:gen`) as a job target: `job-gen` of this project, or `project:job-gen`. */
 export function jobTaskOf(dep: string): string {
-  if (!isCrossProject(dep)) return jobTargetName(dep);
-  const i = dep.lastIndexOf(':');
-  return `${dep.slice(0, i)}:${jobTargetName(dep.slice(i + 1))}`;
+  const { project, job } = splitDep(dep, '');
+  return project ? `${project}:${jobTargetName(job)}` : jobTargetName(job);
 }
 
 /** `project:job` -> its parts; a bare name is a job of `self`. */

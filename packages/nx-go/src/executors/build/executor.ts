@@ -9,8 +9,8 @@ import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/
 import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
-import { projectOf, projectRun } from '../project-settings';
-import { BUILD_INPUTS, overrideProblems, replacedInputsError } from '../overrides';
+import { projectRun } from '../project-settings';
+import { BUILD_INPUTS, overrideProblems } from '../overrides';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -158,8 +158,6 @@ export async function runBuildTask(
     return { success: false };
   };
   if (options.configError) return fail(options.configError);
-  // Reported with a broken config too: both need fixing.
-  const replaced = replacedInputsError(context, projectOf(context).label, BUILD_INPUTS);
   let run;
   let plan: TaskPlan;
   try {
@@ -168,7 +166,7 @@ export async function runBuildTask(
     const worker = makeWorker(run.name, run.root, run.settings, run.server, facts, options.binary);
     plan = planTask(worker, options.target ?? context.targetName ?? '', options, facts.vendored, run.label);
   } catch (e) {
-    return fail([replaced, message(e)].filter(Boolean).join('\n'));
+    return fail(message(e));
   }
   const written = plan.jobs.map(({ job }) => job.output);
   const overridden = overrideProblems(context, run.label, { kept: BUILD_INPUTS, root: run.root, written, deps: plan.jobs[0]?.job.deps });

@@ -3,7 +3,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { findJobDigest, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
 import { runJob } from '../../run/job';
 import { projectRun } from '../project-settings';
-import { namedKept, overrideProblems } from '../overrides';
+import { jobInputs, overrideProblems } from '../overrides';
 import { depDirs } from './dep-dirs';
 
 export interface JobExecutorOptions {
@@ -33,8 +33,7 @@ export default async function jobExecutor(options: JobExecutorOptions, context: 
   if (hashed !== undefined && hashed !== jobDigest(plan)) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const kept = namedKept("the job's input files, its commands and its deps' IDs", (i) => i === jobInputName(plan.name));
-  const overridden = overrideProblems(context, run.label, { kept, root: run.root, written: [plan.outputDir, ...plan.outputs], deps: plan.deps });
+  const overridden = overrideProblems(context, run.label, { kept: jobInputs(plan.name), root: run.root, written: [plan.outputDir, ...plan.outputs], deps: plan.deps });
   if (overridden) return fail(overridden);
   const deps = depDirs(plan.deps, run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);

@@ -7,7 +7,7 @@ import { CONTEXT_INPUT, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
 import { planServe, type GraphModule, type ServePlan } from '../../plan/serve';
 import { ServeSession } from '../../serve/session';
 import { projectOf, projectRun } from '../project-settings';
-import { jobOrderError } from '../overrides';
+import { overrideProblems } from '../overrides';
 
 export interface ServeExecutorOptions {
   /** The port clients use: the proxy's (or the process's own with proxy: false). Default: workers.port_range_start + the worker's index by name. */
@@ -92,7 +92,8 @@ export default async function* serveExecutor(options: ServeExecutorOptions, cont
     logger.error(options.configError);
     return { success: false };
   }
-  const unordered = jobOrderError(context, projectOf(context).label);
+  // Not cached: only the build jobs' order applies.
+  const unordered = overrideProblems(context, projectOf(context).label, {});
   if (unordered) {
     logger.error(unordered);
     return { success: false };
