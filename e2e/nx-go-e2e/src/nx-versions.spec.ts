@@ -78,9 +78,16 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const named = ws.nx(['run-many', '-t', 'build', 'test', '-p', 'auth', '--skip-nx-cache']);
     expect(named.code).not.toBe(0);
     // The job is the first task of the project to run, and the first to refuse.
-    expect(named.output).toContain("auth: job-routes: the project's go-* named inputs are not the ones the plugin inferred");
+    expect(named.output).toContain('auth: job-routes: the go-* named inputs of auth are not the ones the plugin inferred');
     expect([...named.tasks.keys()]).toEqual(['auth:job-routes']);
     ws.remove('workers/auth/project.json');
+    // The same in a library: api's build reads its go-sources through ^go-sources.
+    ws.write('libs/shared/project.json', JSON.stringify({ name: 'shared', namedInputs: { 'go-sources': ['{projectRoot}/go.mod'] } }));
+    ws.commit('library go-sources redefined');
+    const lib = ws.nx(['build', 'api', '--skip-nx-cache']);
+    expect(lib.code).not.toBe(0);
+    expect(lib.output).toContain('api: build: the go-* named inputs of shared are not the ones the plugin inferred');
+    ws.remove('libs/shared/project.json');
     ws.write('workers/auth/routes.txt', routes);
     ws.commit('routes.txt back');
   });

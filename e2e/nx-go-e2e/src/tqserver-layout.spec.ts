@@ -252,7 +252,13 @@ describe('TQServer layout: the example workspace', () => {
     ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', namedInputs: { 'go-sources': ['{projectRoot}/config/worker.yaml'] } }));
     const named = ws.nx(['build', 'hello', '--skip-nx-cache']);
     expect(named.code).not.toBe(0);
-    expect(named.output).toContain("hello: job-greeting: the project's go-* named inputs are not the ones the plugin inferred");
+    expect(named.output).toContain('hello: job-greeting: the go-* named inputs of hello are not the ones the plugin inferred');
+    // ...or of a package it imports, read through ^go-sources.
+    ws.remove('workers/hello/project.json');
+    ws.write('pkg/worker/project.json', JSON.stringify({ name: 'pkg-worker', namedInputs: { 'go-sources': ['{projectRoot}/worker.go'] } }));
+    const pkg = ws.nx(['build', 'hello', '--skip-nx-cache']);
+    expect(pkg.code).not.toBe(0);
+    expect(pkg.output).toContain('the go-* named inputs of pkg-worker are not the ones the plugin inferred');
     reset();
   });
 

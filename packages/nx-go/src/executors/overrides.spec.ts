@@ -1,5 +1,7 @@
-// Specifies the run-time check that a task's build jobs run before it in Nx's task graph (both edge shapes).
+// Specifies overrides.ts: the inputs, outputs, named inputs and build-job order an override may not take from a Go target (both task-graph edge shapes).
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { namedInputsDigest } from '../plan/inputs';
 import { BUILD_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
@@ -138,6 +140,8 @@ describe('replacedInputsError', () => {
   const ctx = (inputs: unknown[] | undefined, cache: boolean | 'unset' = true) =>
     ({ target: { executor: 'x', ...(cache === 'unset' ? {} : { cache }), ...(inputs ? { inputs } : {}) } }) as Pick<ExecutorContext, 'target'>;
   const JOB = { runtime: 'echo nx-go-job cd19c371d6c058f3ba6360b58bb19b7b' };
+  /** A development build's inputs as inference writes them. */
+  const BUILD = ['go-sources', '^go-sources', 'go-context', 'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE', { runtime: 'pwd -P' }, JOB];
 
   it('fails a cached build whose inputs a JavaScript workspace\'s targetDefaults replaced, saying what they held and how to keep them', () => {
     const error = replacedInputsError(ctx(['production', '^production']), 'api: build', BUILD_INPUTS);
@@ -148,8 +152,21 @@ describe('replacedInputsError', () => {
   });
 
   it('passes a build whose inputs still hold the job digest, the plugin\'s own or spread with "..." and the user\'s', () => {
-    expect(replacedInputsError(ctx(['go-sources', 'go-context', JOB]), 'api: build', BUILD_INPUTS)).toBeUndefined();
-    expect(replacedInputsError(ctx(['go-sources', JOB, 'production', '^production']), 'api: build', BUILD_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(BUILD), 'api: build', BUILD_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx([...BUILD, 'production', '^production']), 'api: build', BUILD_INPUTS)).toBeUndefined();
+    // cross-compile's standard form, and go env inline when it is not one of the standard named inputs.
+    expect(replacedInputsError(ctx(['go-cross', '^go-sources', JOB]), 'api: cross-compile', BUILD_INPUTS)).toBeUndefined();
+    const inlineEnv = { runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/go-env.sh CGO_ENABLED GOFLAGS' };
+    expect(replacedInputsError(ctx(['go-sources', '^go-sources', 'go-context', inlineEnv, JOB]), 'api: build', BUILD_INPUTS)).toBeUndefined();
+  });
+
+  it.each([
+    ['go-context', 'go-context'],
+    ['^go-sources', '^go-sources'],
+    ['go-sources', 'go-sources'],
+    ['go env', 'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE'],
+  ])('fails a build whose inputs, copied from nx show project, keep the job digest but drop %s', (_label, dropped) => {
+    expect(replacedInputsError(ctx(BUILD.filter((i) => i !== dropped)), 'api: build', BUILD_INPUTS)).toContain('without the plugin\'s');
   });
 
   it('passes a task that is not cached, whatever its inputs', () => {
@@ -165,8 +182,9 @@ describe('replacedInputsError', () => {
   });
 
   it('knows test and vet by go-test-context, vendor by the plugin\'s identity, and a job by its named input', () => {
-    expect(replacedInputsError(ctx(['go-test-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toBeUndefined();
-    expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('which hold the Go toolchain and environment, and the files go test and go vet read');
+    expect(replacedInputsError(ctx(['go-test-sources', '^go-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toBeUndefined();
+    expect(replacedInputsError(ctx(['go-test-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toContain('without the plugin\'s');
+    expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('which hold the test sources of the module and the sources of its dependencies, the Go toolchain and environment');
     expect(replacedInputsError(ctx(['go-job-routes']), 'auth: job-routes', jobInputs('routes'))).toBeUndefined();
     expect(replacedInputsError(ctx(['go-job-gen']), 'auth: job-routes', jobInputs('routes'))).toContain("which hold the job's input files, its commands and its deps' IDs: a targetDefaults entry");
     expect(replacedInputsError(ctx(['{projectRoot}/go.mod', { runtime: 'echo @tqserver/nx-go 0.1.0:abc' }]), 'api: vendor', VENDOR_INPUTS)).toBeUndefined();
@@ -202,6 +220,12 @@ describe('replacedOutputsError', () => {
     expect(replacedOutputsError(named(['{workspaceRoot}/coverage/{projectRoot}']), 'api: test', 'workers/api', cover, { coverprofile: 'cover.out' })).toContain('which do not hold workers/api/cover.out');
     // An unset option drops the output, as Nx does.
     expect(replacedOutputsError(named(['{options.outputPath}']), 'api: build', 'workers/api', written)).toContain('which do not hold');
+  });
+
+  it('counts a negated output as covering nothing, and a file it matches as not kept', () => {
+    expect(replacedOutputsError(ctx(['{projectRoot}/bin/*.txt', '!{projectRoot}/bin/api']), 'api: build', 'workers/api', written)).toContain('which do not hold workers/api/bin/api');
+    expect(replacedOutputsError(ctx(['{projectRoot}/bin', '!{projectRoot}/bin/api']), 'api: build', 'workers/api', written)).toContain('which do not hold workers/api/bin/api');
+    expect(replacedOutputsError(ctx(['{projectRoot}/bin', '!{projectRoot}/**/*.map']), 'api: build', 'workers/api', written)).toBeUndefined();
   });
 
   it('names every platform binary a cross-compile would not keep, and passes a task that is not cached', () => {
@@ -245,13 +269,42 @@ describe('redefinedNamedInputsError', () => {
 
   it('fails when a project.json redefines go-sources, naming the fix', () => {
     const error = redefinedNamedInputsError(ctx({ ...named, 'go-sources': ['{projectRoot}/go.mod'] }), 'auth: build');
-    expect(error).toContain('auth: build: the project\'s go-* named inputs are not the ones the plugin inferred: a namedInputs entry in the project\'s project.json redefines one of them');
+    expect(error).toContain('auth: build: the go-* named inputs of auth are not the ones the plugin inferred: a namedInputs entry in its project.json redefines one of them');
     expect(error).toContain('give your named input a name that does not start with "go-"');
+  });
+
+  it('checks the projects this one depends on too: a library\'s redefined go-sources reaches the build through ^go-sources', () => {
+    const lib = { root: 'libs/shared', namedInputs: { ...named, 'go-sources': ['{projectRoot}/go.mod'] }, metadata: { goNamedInputs: namedInputsDigest(named) } };
+    const base = ctx(named) as unknown as { projectsConfigurations: { projects: Record<string, unknown> } };
+    base.projectsConfigurations.projects.shared = lib;
+    const withGraph = (deps: Record<string, { target: string }[]>) => ({ ...base, projectGraph: { nodes: {}, dependencies: deps } }) as unknown as ExecutorContext;
+    expect(redefinedNamedInputsError(withGraph({ auth: [] }), 'auth: build')).toBeUndefined();
+    expect(redefinedNamedInputsError(withGraph({ auth: [{ target: 'mid' }], mid: [{ target: 'shared' }] }), 'auth: build')).toContain('the go-* named inputs of shared are not');
   });
 
   it('passes a task that is not cached, and a project without inference\'s digest', () => {
     const changed = { ...named, 'go-sources': [] };
     expect(redefinedNamedInputsError(ctx(changed, false), 'auth: build')).toBeUndefined();
     expect(redefinedNamedInputsError(ctx(changed, true, ''), 'auth: build')).toBeUndefined();
+  });
+});
+
+describe('the README\'s quoted messages', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  /** The quoted line that starts with `start`, without its trailing " …". */
+  const quoted = (start: string) => {
+    const line = readme.split('\n').find((l) => l.startsWith(start));
+    expect(line).toBeDefined();
+    return line!.replace(/ …$/, '');
+  };
+
+  it('quotes the replaced-inputs message as the build executor words it', () => {
+    const context = { target: { executor: '@tqserver/nx-go:build', cache: true, inputs: ['production', '^production'] } } as Pick<ExecutorContext, 'target'>;
+    expect(replacedInputsError(context, 'api: build', BUILD_INPUTS)).toContain(quoted('api: build: its inputs are'));
+  });
+
+  it('quotes the missing-job message as it is worded for a replaced dependsOn', () => {
+    const g = graph('edges', { 'auth:build': ['lib:build'] });
+    expect(jobOrderError(context(g, ['^build']), 'auth: build')).toContain(quoted('auth: build: needs auth:job-routes'));
   });
 });

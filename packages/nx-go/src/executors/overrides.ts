@@ -3,7 +3,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
-import { findJobInput, findRuntime, namedInputsDigest, PLUGIN_RUNTIME_MARK, TEST_CONTEXT_INPUT } from '../plan/inputs';
+import { CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
 import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 
 /**
@@ -16,7 +16,8 @@ export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: st
   return deps.map((dep) => (typeof dep === 'string' ? dep : dep.id));
 }
 
-type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'> & Partial<Pick<ExecutorContext, 'projectsConfigurations'>>;
+type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'> &
+  Partial<Pick<ExecutorContext, 'projectsConfigurations' | 'projectGraph'>>;
 
 /** The inputs of an inferred target that its hash cannot lose: what they hold, and how to tell they are still there. */
 export interface KeptInputs {
@@ -24,16 +25,29 @@ export interface KeptInputs {
   present(inputs: readonly unknown[]): boolean;
 }
 
-/** build, build-prod and cross-compile: the job's digest marks the plugin's inputs. */
+/** A `go env` input: one of the standard named inputs, or the script inline. */
+const hasGoEnv = (inputs: readonly unknown[]) =>
+  inputs.some((i) => (typeof i === 'string' && i.startsWith('go-env')) || (findRuntime([i], '') ?? '').includes('go-env.sh'));
+
+/**
+ * build, build-prod, cross-compile and docker-build: the job's digest, the sources and those of the
+ * dependencies, and the context (go.work, the ignored files' digest) with `go env`, or go-cross for all
+ * three. A list copied from `nx show project` and trimmed loses one of these. (The stamp and the cgo
+ * toolchain inputs are not required here: a build without them still hashes what it compiles.)
+ */
 export const BUILD_INPUTS: KeptInputs = {
-  holds: 'the planned go build (flags, env, server.yaml\'s settings), the Go toolchain and environment, and the files Go reads that git ignores',
-  present: (inputs) => findJobInput(inputs) !== undefined,
+  holds: 'the planned go build (flags, env, server.yaml\'s settings), the sources of the module and its dependencies, the Go toolchain and environment, and the files Go reads that git ignores',
+  present: (inputs) =>
+    findJobInput(inputs) !== undefined &&
+    inputs.includes(`^${SOURCES_INPUT}`) &&
+    (inputs.includes(CROSS_INPUT) || (inputs.includes(SOURCES_INPUT) && inputs.includes(CONTEXT_INPUT) && hasGoEnv(inputs))),
 };
 
-/** test and vet. */
+/** test and vet: the test sources, the dependencies' sources, the test context and `go env`. */
 export const TEST_INPUTS: KeptInputs = {
-  holds: 'the Go toolchain and environment, and the files go test and go vet read that git ignores',
-  present: (inputs) => inputs.includes(TEST_CONTEXT_INPUT),
+  holds: 'the test sources of the module and the sources of its dependencies, the Go toolchain and environment, and the files go test and go vet read that git ignores',
+  present: (inputs) =>
+    inputs.includes(TEST_SOURCES_INPUT) && inputs.includes(`^${SOURCES_INPUT}`) && inputs.includes(TEST_CONTEXT_INPUT) && hasGoEnv(inputs),
 };
 
 /** vendor: the plugin's identity marks its inputs. */
@@ -76,20 +90,50 @@ export function replacedInputsError(context: Pick<ExecutorContext, 'target'>, la
   );
 }
 
+/** Whether a project's go-* named inputs still match inference's digest, once per named-inputs object (a batch asks for many tasks). */
+const namedInputsKept = new WeakMap<object, boolean>();
+function keepsNamedInputs(project: { namedInputs?: object; metadata?: Record<string, unknown> } | undefined): boolean {
+  const inferred = project?.metadata?.goNamedInputs;
+  if (typeof inferred !== 'string') return true;
+  const named = project?.namedInputs ?? {};
+  let kept = namedInputsKept.get(named);
+  if (kept === undefined) namedInputsKept.set(named, (kept = namedInputsDigest(named as Record<string, unknown>) === inferred));
+  return kept;
+}
+
+/** This project and every project it depends on, directly or not: those whose go-sources a `^go-sources` input reads. */
+function projectAndDependencies(context: Context, self: string): string[] {
+  const seen = new Set([self]);
+  const queue = [self];
+  while (queue.length) {
+    // Popped first: an optional chain without a graph would skip the pop and never end.
+    const project = queue.pop()!;
+    for (const dep of context.projectGraph?.dependencies?.[project] ?? []) {
+      if (!seen.has(dep.target)) {
+        seen.add(dep.target);
+        queue.push(dep.target);
+      }
+    }
+  }
+  return [...seen];
+}
+
 /**
- * Why this cached task must not run: a project.json redefines one of the plugin's `go-*` named inputs
- * (Nx merges them key by key over the inferred ones), so every task of the project hashes that instead of
- * what Go reads, while the targets' own inputs still look right. nx.json's named inputs are not a
- * problem: the project's own win. Undefined without inference's digest (metadata.goNamedInputs).
+ * Why this cached task must not run: a project.json redefines one of the plugin's `go-*` named inputs, in
+ * this project or in one it depends on (read through `^go-sources`). Nx merges them key by key over the
+ * inferred ones, so the task hashes that instead of what Go reads, while the targets' own inputs still look
+ * right. nx.json's named inputs are not a problem: the project's own win. Projects without inference's
+ * digest (metadata.goNamedInputs) are not checked.
  */
 export function redefinedNamedInputsError(context: Context, label: string): string | undefined {
-  const project = context.projectsConfigurations?.projects?.[context.projectName ?? ''];
-  const inferred: unknown = project?.metadata?.goNamedInputs;
-  if (context.target?.cache !== true || typeof inferred !== 'string' || namedInputsDigest(project?.namedInputs) === inferred) return undefined;
+  if (context.target?.cache !== true) return undefined;
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const redefined = projectAndDependencies(context, context.projectName ?? '').filter((p) => !keepsNamedInputs(projects[p]));
+  if (!redefined.length) return undefined;
   return (
-    `${label}: the project's go-* named inputs are not the ones the plugin inferred: a namedInputs entry in the project's ` +
-    `project.json redefines one of them (go-sources, go-context, …), and every task of the project would be hashed with it. ` +
-    `Remove that entry, or give your named input a name that does not start with "go-".`
+    `${label}: the go-* named inputs of ${redefined.join(', ')} are not the ones the plugin inferred: a namedInputs entry in ` +
+    `${redefined.length === 1 ? 'its' : 'their'} project.json redefines one of them (go-sources, go-context, …), and this task would be ` +
+    `hashed with it. Remove that entry, or give your named input a name that does not start with "go-".`
   );
 }
 
@@ -134,8 +178,13 @@ export function replacedOutputsError(
   const target = context.target;
   if (target?.cache !== true || written.length === 0) return undefined;
   const outputs: string[] = target.outputs ?? [];
-  const covered = outputs.flatMap((o) => resolveOutput(o, root, context.projectName ?? '', options) ?? []);
-  const missing = written.filter((w) => !selfAndAncestors(w).some((p) => covered.some((o) => o === '' || p === o || minimatch(p, o, { dot: true }))));
+  const resolve = (o: string) => resolveOutput(o, root, context.projectName ?? '', options) ?? [];
+  // A negated output takes files out of the others: it covers nothing, and a written file it matches is not kept.
+  const covered = outputs.filter((o) => !o.startsWith('!')).flatMap(resolve);
+  const excluded = outputs.filter((o) => o.startsWith('!')).flatMap((o) => resolve(o.slice(1)));
+  const matches = (patterns: string[], w: string) =>
+    selfAndAncestors(w).some((p) => patterns.some((o) => o === '' || p === o || minimatch(p, o, { dot: true })));
+  const missing = written.filter((w) => !matches(covered, w) || matches(excluded, w));
   if (!missing.length) return undefined;
   return (
     `${label}: its outputs are ${JSON.stringify(outputs)}, which do not hold ${missing.join(', ')}: a targetDefaults entry in nx.json, ` +

@@ -61,6 +61,9 @@ describe('init generator', () => {
     expect(lines[0]).toContain('Start each list with "..." (Nx 23 and later)');
     expect(lines[1]).toContain('targetDefaults["@tqserver/nx-go:vet"] sets outputs');
     expect(lines[2]).toContain('targetDefaults["job-*"] sets dependsOn');
+    // A dependsOn alone stops only the targets with build jobs.
+    expect(lines[2]).toContain('so those of them that wait for build jobs will refuse to run');
+    expect(lines[0]).toContain('so those targets will refuse to run');
     // A filtered entry for another plugin does not reach Go's vendor; one for the plugin's executor reaches tidy.
     expect(lines[3]).toContain('targetDefaults["tidy"] sets dependsOn');
   });

@@ -60,9 +60,11 @@ export function conflictingTargetDefaults(nxJson: NxJsonConfiguration): string[]
     }
     const lists = ['inputs', 'outputs', 'dependsOn'].filter((k) => Array.isArray(fields[k]) && !(fields[k] as unknown[]).includes('...'));
     if (!lists.length) continue;
+    // A replaced dependsOn matters only to targets that wait for build jobs.
+    const who = lists.some((k) => k !== 'dependsOn') ? 'those targets' : 'those of them that wait for build jobs';
     lines.push(
       `nx.json targetDefaults[${JSON.stringify(key)}] sets ${lists.join(', ')}: Nx applies it to the Go targets it names too, and it ` +
-        `replaces the plugin's ${lists.join(', ')}, so those targets will refuse to run rather than cache a stale result. Start each ` +
+        `replaces the plugin's ${lists.join(', ')}, so ${who} will refuse to run rather than cache a stale result. Start each ` +
         `list with "..." (Nx 23 and later), or key the entry by the executor it is meant for (such as "@nx/js:tsc"). ` +
         `README: "In a workspace whose nx.json has targetDefaults".`,
     );
