@@ -2,7 +2,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { namedInputsDigest } from '../plan/inputs';
+import { goEnvInput, namedInputsDigest } from '../plan/inputs';
 import { BUILD_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
@@ -156,7 +156,9 @@ describe('replacedInputsError', () => {
     expect(replacedInputsError(ctx([...BUILD, 'production', '^production']), 'api: build', BUILD_INPUTS)).toBeUndefined();
     // cross-compile's standard form, and go env inline when it is not one of the standard named inputs.
     expect(replacedInputsError(ctx(['go-cross', '^go-sources', JOB]), 'api: cross-compile', BUILD_INPUTS)).toBeUndefined();
-    const inlineEnv = { runtime: 'exec sh node_modules/@tqserver/nx-go/src/plan/go-env.sh CGO_ENABLED GOFLAGS' };
+    // As goEnvInput writes it when config.yaml's env pins a variable no standard named input leaves out.
+    const inlineEnv = goEnvInput({ GOFLAGS: '-mod=mod' });
+    expect(typeof inlineEnv).toBe('object');
     expect(replacedInputsError(ctx(['go-sources', '^go-sources', 'go-context', inlineEnv, JOB]), 'api: build', BUILD_INPUTS)).toBeUndefined();
   });
 

@@ -3,7 +3,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
-import { CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
+import { CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
 import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 
 /**
@@ -25,9 +25,7 @@ export interface KeptInputs {
   present(inputs: readonly unknown[]): boolean;
 }
 
-/** A `go env` input: one of the standard named inputs, or the script inline. */
-const hasGoEnv = (inputs: readonly unknown[]) =>
-  inputs.some((i) => (typeof i === 'string' && i.startsWith('go-env')) || (findRuntime([i], '') ?? '').includes('go-env.sh'));
+const hasGoEnv = (inputs: readonly unknown[]) => inputs.some(isGoEnvInput);
 
 /**
  * build, build-prod, cross-compile and docker-build: the job's digest, the sources and those of the

@@ -156,6 +156,13 @@ function goEnvName(pinned: Record<string, string>, extra: readonly string[]): st
 
 const STANDARD_NAMES = new Set(STANDARD_GO_ENV.map(([p, e]) => goEnvName(p, e)));
 
+const GO_ENV_RUNTIME_MARK = 'go env GOVERSION ';
+
+/** Whether a target input is what goEnvInput makes: a standard `go-env…` named input, or the inline `go env` runtime. */
+export function isGoEnvInput(input: unknown): boolean {
+  return (typeof input === 'string' && input.startsWith(GO_ENV_INPUT)) || findRuntime([input], GO_ENV_RUNTIME_MARK) !== undefined;
+}
+
 /**
  * Go's settings for a job that pins `pinned` and embeds `extra`: the name of a fixed named input when the
  * plugin's own pins are all there is, else the command itself (it prints what go-env.sh would).
@@ -164,7 +171,7 @@ export function goEnvInput(pinned: Record<string, string> = {}, extra: readonly 
   const name = goEnvName(pinned, extra);
   if (STANDARD_NAMES.has(name)) return name;
   const vars = [...BINARY_ENV_VARS.filter((v) => !(v in pinned)), ...extra];
-  return { runtime: `go env GOVERSION ${vars.join(' ')} || echo go-not-found` };
+  return { runtime: `${GO_ENV_RUNTIME_MARK}${vars.join(' ')} || echo go-not-found` };
 }
 
 /**
