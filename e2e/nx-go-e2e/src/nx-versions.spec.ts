@@ -161,4 +161,23 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const r = ws.nxOk(['build-prod', 'auth']);
     expect(r.output).toContain('validated auth --version');
   });
+
+  it("builds a project that project.json renames: the binary keeps the worker's name, the job runs first, and the rerun is all cache", () => {
+    // Before the binary was in the options, the executor planned bin/auth-svc and refused every build.
+    ws.write('workers/auth/project.json', JSON.stringify({ name: 'auth-svc' }));
+    ws.commit('rename auth in project.json');
+    ws.remove('workers/auth/bin');
+    ws.remove('workers/auth/dist');
+    const args = ['run-many', '-t', 'build,build-prod', '-p', 'auth-svc'];
+    const first = ws.nxOk(args);
+    expect([...first.tasks.keys()].sort()).toEqual(['auth-svc:build', 'auth-svc:build-prod', 'auth-svc:job-routes']);
+    expect(ws.exists('workers/auth/bin/auth')).toBe(true);
+    expect(ws.exists('workers/auth/dist/auth')).toBe(true);
+    expect(ws.exists('workers/auth/bin/auth-svc')).toBe(false);
+    const second = ws.nxOk(args);
+    expect(second.tasks.size).toBe(3);
+    expect([...second.tasks.values()].every(fromCache)).toBe(true);
+    ws.remove('workers/auth/project.json');
+    ws.commit('undo the rename');
+  });
 });

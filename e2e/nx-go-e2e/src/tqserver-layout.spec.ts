@@ -108,6 +108,22 @@ describe('TQServer layout: the example workspace', () => {
     expect(run.stdout).toBe('hello dev\n');
   });
 
+  it("builds a worker that project.json renames to workers/<dir>/bin/<dir>, and the rerun is all cache", () => {
+    reset();
+    ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello-svc' }));
+    ws.commit('rename hello in project.json');
+    ws.remove('workers/hello/bin');
+    const args = ['run-many', '-t', 'build,build-prod', '-p', 'hello-svc'];
+    const first = ws.nxOk(args);
+    expect([...first.tasks.keys()].sort()).toEqual(['hello-svc:build', 'hello-svc:build-prod']);
+    expect(spawnSync(ws.path('workers/hello/bin/hello'), ['--version'], { encoding: 'utf8' }).stdout).toBe('hello dev\n');
+    expect(ws.exists('workers/hello/dist/hello')).toBe(true);
+    expect(ws.exists('workers/hello/bin/hello-svc')).toBe(false);
+    const second = ws.nxOk(args);
+    expect([...second.tasks.values()].every(fromCache)).toBe(true);
+    reset();
+  });
+
   it('a build that fails leaves the last good binary in bin/, untouched, and nothing else', () => {
     reset();
     ws.nxOk(['build', 'hello']);

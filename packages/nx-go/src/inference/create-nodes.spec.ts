@@ -158,7 +158,7 @@ describe('a workspace with workers and a library', () => {
   it('plans the worker builds from its config.yaml', async () => {
     const { 'workers/api': api } = await projects(standardWorkspace());
     const build = api.targets!.build;
-    expect(build.options).toEqual({ target: 'build', serverConfig: 'config/server.yaml' });
+    expect(build.options).toEqual({ target: 'build', binary: 'api', serverConfig: 'config/server.yaml' });
     expect(jobOf(build)).toMatchObject({ cwd: 'workers/api', output: 'workers/api/bin/api', stamp: false });
     expect(execOf(build)).toEqual(['go', 'build', '-buildvcs=false', '-gcflags=all=-N -l', '-buildmode=exe', '-o', '{{.Output}}', './src']);
     expect(build.outputs).toEqual(['{workspaceRoot}/workers/api/bin/api']);
@@ -166,7 +166,7 @@ describe('a workspace with workers and a library', () => {
     expect(build.inputs).toEqual(expect.arrayContaining(['go-sources', '^go-sources']));
     expect(api.targets!['build-prod'].outputs).toEqual(['{workspaceRoot}/workers/api/dist/api']);
     // serverConfig is left to the executor's default in cross-compile when it is the default.
-    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile' });
+    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile', binary: 'api' });
     // Every first-class port's binary, whatever the matrix: a matrix edit must not change the project's configuration.
     expect(api.targets!['cross-compile'].outputs).toEqual(
       ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64.exe', 'linux-386', 'linux-arm', 'windows-386.exe'].map(
@@ -237,6 +237,8 @@ describe('project names', () => {
   it('names the binary after the prefixed project', async () => {
     const p = await projects([goMod('workers/api')], { workerPrefix: 'svc-' });
     expect(jobOf(p['workers/api'].targets!.build).output).toBe('workers/api/bin/svc-api');
+    // In the options too, so the executor plans the same job when project.json renames the project.
+    for (const t of ['build', 'build-prod', 'cross-compile']) expect(p['workers/api'].targets![t].options).toMatchObject({ binary: 'svc-api' });
   });
 
   it('names a workspace-root module after its module path', async () => {
@@ -423,7 +425,7 @@ describe('vendoring and server settings', () => {
     write('build/settings.yaml', 'build:\n  cross_compile: { platforms: [linux/riscv64] }\n');
     const { 'workers/api': api } = await projects(files, { serverConfig: 'build/settings.yaml' });
     expect(api.targets!['cross-compile'].metadata?.description).toMatch(/^Production builds for linux\/riscv64:/);
-    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile', serverConfig: 'build/settings.yaml' });
+    expect(api.targets!['cross-compile'].options).toEqual({ target: 'cross-compile', binary: 'api', serverConfig: 'build/settings.yaml' });
     expect((api.targets!.build.options as { serverConfig: string }).serverConfig).toBe('build/settings.yaml');
   });
 

@@ -55,6 +55,12 @@ export interface InferenceContext extends ModuleContext {
 }
 
 /**
+ * The binary's name, in the options so that the executor plans the same job when project.json renames
+ * the project: the binary keeps the worker's name, as TQServer names it.
+ */
+const binaryName = (worker: Worker): string => worker.binary ?? worker.name;
+
+/**
  * Options name only which job to run; the executor plans it again from the same settings. The job
  * itself is hashed through jobInput and shown in metadata.job (`nx show project`).
  */
@@ -66,7 +72,7 @@ function buildTarget(worker: Worker, kind: BuildKind, ctx: InferenceContext, des
     ...(server.parallel ? {} : { parallelism: false }),
     inputs: [...buildInputs(job), jobInput(job)],
     outputs: [`{workspaceRoot}/${job.output}`],
-    options: { target: kind.target, serverConfig: ctx.serverConfig },
+    options: { target: kind.target, binary: binaryName(worker), serverConfig: ctx.serverConfig },
     metadata: { technologies, description, job },
   }, worker);
 }
@@ -95,7 +101,7 @@ function crossCompileTarget(worker: Worker, prod: BuildJob, ctx: InferenceContex
     ...(server.parallel ? {} : { parallelism: false }),
     inputs: [...crossInputs(sample), jobInput(jobs)],
     outputs: targetPlatforms(worker).map((p) => `{workspaceRoot}/${outputPath(worker, { target: 'cross-compile', platform: p })}`),
-    options: { target: 'cross-compile', ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
+    options: { target: 'cross-compile', binary: binaryName(worker), ...(ctx.serverConfig === SERVER_CONFIG_FILE ? {} : { serverConfig: ctx.serverConfig }) },
     metadata: {
       technologies,
       description: names.length

@@ -179,12 +179,6 @@ function modulePackageTargets(root: string, ctx: ModuleContext, own: 'module' | 
   return own === 'package' ? perPackage : { ...perPackage, tidy, vendor };
 }
 
-function withBinary(targets: Record<string, TargetConfiguration>, binary: string): Record<string, TargetConfiguration> {
-  return Object.fromEntries(
-    Object.entries(targets).map(([name, t]) => [name, t.executor === EXECUTORS.build && t.options?.target ? { ...t, options: { ...t.options, binary } } : t]),
-  );
-}
-
 /** Finds TQServer's server and the `mains` option's directories, with their main package directory. */
 function findMains(files: readonly string[], opts: LayoutPluginOptions, workspaceRoot: string): LayoutInput['mains'] {
   const goFilesIn = (dir: string) => files.filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && posix.dirname(f) === dir);
@@ -318,7 +312,6 @@ function layoutProjects(
         if (role.kind === 'main' && role.server && t.serve) t.serve = { ...t.serve, options: { ...t.serve.options, server: true } };
         else if (role.kind === 'main') delete t.serve;
         if (!role.ownModule && moduleProject !== undefined) t = inModuleTargets(t, moduleProject);
-        if (binary !== undefined) t = withBinary(t, binary);
         return { ...base, namedInputs: { ...namedInputs(disk, sources, testSources), ...extraInputs }, targets: t };
       };
       const bare = scopeOf(role.root, role.moduleRoot);
