@@ -2,8 +2,9 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { goEnvInput, namedInputsDigest } from '../plan/inputs';
-import { BUILD_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
+import type { BuildJob } from '../plan/build';
+import { buildInputs, goEnvInput, jobInput, namedInputsDigest } from '../plan/inputs';
+import { BUILD_INPUTS, buildInputsKept, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -169,6 +170,49 @@ describe('replacedInputsError', () => {
     ['go env', 'go-env-without-CGO_ENABLED-with-GOROOT-GOMODCACHE'],
   ])('fails a build whose inputs, copied from nx show project, keep the job digest but drop %s', (_label, dropped) => {
     expect(replacedInputsError(ctx(BUILD.filter((i) => i !== dropped)), 'api: build', BUILD_INPUTS)).toContain('without the plugin\'s');
+  });
+
+  describe('buildInputsKept: what the jobs put in the binary besides', () => {
+    const job = (stamp: boolean, cgo: boolean): BuildJob => ({
+      cwd: 'workers/api',
+      exec: ['go', 'build', '-o', '{{.Output}}', './src'],
+      env: cgo ? {} : { CGO_ENABLED: '0' },
+      output: 'workers/api/dist/api',
+      stamp,
+      validate: false,
+    });
+    const inferred = (j: BuildJob) => [...buildInputs(j), jobInput(j)];
+
+    it.each([
+      [true, false],
+      [false, true],
+      [true, true],
+      [false, false],
+    ])('passes the inputs inference writes (stamp %s, cgo %s)', (stamp, cgo) => {
+      const j = job(stamp, cgo);
+      expect(replacedInputsError(ctx(inferred(j)), 'api: build-prod', buildInputsKept([j]))).toBeUndefined();
+    });
+
+    it('fails a stamping build whose inputs dropped go-stamp: a new commit would be served the old version stamp', () => {
+      const j = job(true, false);
+      const error = replacedInputsError(ctx(inferred(j).filter((i) => i !== 'go-stamp')), 'api: build-prod', buildInputsKept([j]));
+      expect(error).toContain("without the plugin's, which hold");
+      expect(error).toContain('the git stamp written into the binary');
+      // go-cross holds the stamp.
+      expect(replacedInputsError(ctx(['go-cross', '^go-sources', jobInput(j)]), 'api: cross-compile', buildInputsKept([j]))).toBeUndefined();
+    });
+
+    it('fails a cgo build whose inputs dropped go-cgo-toolchain', () => {
+      const j = job(false, true);
+      const error = replacedInputsError(ctx(inferred(j).filter((i) => i !== 'go-cgo-toolchain')), 'api: build', buildInputsKept([j]));
+      expect(error).toContain('the C toolchain cgo compiles with');
+      expect(inferred(j)).toContain('go-cgo-toolchain');
+    });
+
+    it('asks nothing more of a build that neither stamps nor uses cgo, nor of a task with no jobs', () => {
+      expect(buildInputsKept([job(false, false)])).toBe(BUILD_INPUTS);
+      expect(buildInputsKept([])).toBe(BUILD_INPUTS);
+    });
   });
 
   it('passes a task that is not cached, whatever its inputs', () => {

@@ -3,7 +3,8 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
-import { CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT } from '../plan/inputs';
+import type { BuildJob } from '../plan/build';
+import { CGO_TOOLCHAIN_INPUT, CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, STAMP_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT, usesCgo } from '../plan/inputs';
 import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 
 /**
@@ -30,8 +31,8 @@ const hasGoEnv = (inputs: readonly unknown[]) => inputs.some(isGoEnvInput);
 /**
  * build, build-prod, cross-compile and docker-build: the job's digest, the sources and those of the
  * dependencies, and the context (go.work, the ignored files' digest) with `go env`, or go-cross for all
- * three. A list copied from `nx show project` and trimmed loses one of these. (The stamp and the cgo
- * toolchain inputs are not required here: a build without them still hashes what it compiles.)
+ * three. A list copied from `nx show project` and trimmed loses one of these. buildInputsKept adds what a
+ * build's own jobs need on top: the git stamp and the C toolchain.
  */
 export const BUILD_INPUTS: KeptInputs = {
   holds: 'the planned go build (flags, env, server.yaml\'s settings), the sources of the module and its dependencies, the Go toolchain and environment, and the files Go reads that git ignores',
@@ -40,6 +41,25 @@ export const BUILD_INPUTS: KeptInputs = {
     inputs.includes(`^${SOURCES_INPUT}`) &&
     (inputs.includes(CROSS_INPUT) || (inputs.includes(SOURCES_INPUT) && inputs.includes(CONTEXT_INPUT) && hasGoEnv(inputs))),
 };
+
+/**
+ * BUILD_INPUTS, and what these jobs put in the binary besides: the git stamp of a stamping job (in go-stamp,
+ * or go-cross, which holds it) and the C toolchain of a cgo job. Without them a new commit or a new cc
+ * would be served the old binary.
+ */
+export function buildInputsKept(jobs: ReadonlyArray<Pick<BuildJob, 'stamp' | 'env'>>): KeptInputs {
+  const stamp = jobs.some((j) => j.stamp);
+  const cgo = jobs.some(usesCgo);
+  if (!stamp && !cgo) return BUILD_INPUTS;
+  const extra = [stamp && 'the git stamp written into the binary', cgo && 'the C toolchain cgo compiles with'].filter(Boolean).join(' and ');
+  return {
+    holds: `${BUILD_INPUTS.holds}; also ${extra}`,
+    present: (inputs) =>
+      BUILD_INPUTS.present(inputs) &&
+      (!stamp || inputs.includes(STAMP_INPUT) || inputs.includes(CROSS_INPUT)) &&
+      (!cgo || inputs.includes(CGO_TOOLCHAIN_INPUT)),
+  };
+}
 
 /** test and vet: the test sources, the dependencies' sources, the test context and `go env`. */
 export const TEST_INPUTS: KeptInputs = {

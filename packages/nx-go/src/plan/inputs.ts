@@ -252,6 +252,9 @@ export function contextNamedInputs(ctx: ProjectContext): Record<string, InputDef
   return { [CONTEXT_INPUT]: contextInputs(ctx), [TEST_CONTEXT_INPUT]: [CONTEXT_INPUT, { runtime: diskDigestCommand({ ...ctx.disk, tests: true }, ctx.digestScript) }] };
 }
 
+/** Whether go may run the C toolchain for this job: cgo is on unless the job's env turns it off. */
+export const usesCgo = (job: Pick<BuildJob, 'env'>): boolean => job.env.CGO_ENABLED !== '0';
+
 export function buildInputs(job: BuildJob): InputDefinition[] {
   const trimmed = isTrimmed(job);
   const inputs: InputDefinition[] = [
@@ -261,7 +264,7 @@ export function buildInputs(job: BuildJob): InputDefinition[] {
     ...(job.files ?? []).map((f) => `{workspaceRoot}/${f}`),
     goEnvInput(job.env, trimmed ? [] : ['GOROOT', 'GOMODCACHE']),
   ];
-  if (job.env.CGO_ENABLED !== '0') inputs.push(CGO_TOOLCHAIN_INPUT);
+  if (usesCgo(job)) inputs.push(CGO_TOOLCHAIN_INPUT);
   if (!trimmed) inputs.push(WORKSPACE_PATH_RUNTIME);
   if (job.stamp) inputs.push(STAMP_INPUT);
   return inputs;

@@ -10,7 +10,7 @@ import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
-import { BUILD_INPUTS, overrideProblems } from '../overrides';
+import { buildInputsKept, overrideProblems } from '../overrides';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -169,7 +169,7 @@ export async function runBuildTask(
     return fail(message(e));
   }
   const written = plan.jobs.map(({ job }) => job.output);
-  const overridden = overrideProblems(context, run.label, { kept: BUILD_INPUTS, root: run.root, written, deps: plan.jobs[0]?.job.deps });
+  const overridden = overrideProblems(context, run.label, { kept: buildInputsKept(plan.jobs.map(({ job }) => job)), root: run.root, written, deps: plan.jobs[0]?.job.deps });
   if (overridden) return fail(overridden);
   // The hash was computed from the jobs inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);
