@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { contextCopySources } from '../../../packages/nx-go/src/plan/dockerfile';
 import { TEMPLATES_DIR } from './support/paths';
 import { Workspace } from './support/workspace';
+import { within } from './support/within';
 
 const GITIGNORE_LINES = ['bin/', 'dist/', '.jobs/', '.nx/cache/'];
 
@@ -44,7 +45,7 @@ async function serveThroughNx(ws: Workspace, project: string, port: number): Pro
       health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
     }
     process.kill(-nx.pid!, 'SIGINT');
-    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+    const stopped = await within(exited.then(() => true), 30_000, false);
     return { health, exited: stopped };
   } finally {
     if (nx.exitCode === null && nx.signalCode === null) {

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fromCache, Workspace } from './support/workspace';
+import { within } from './support/within';
 
 interface Proc {
   pid: number;
@@ -93,7 +94,7 @@ describe('run layer: builds', () => {
       expect(await eventually(() => temps().length === 0, 20)).toBe(true);
       expect(readdirSync(ws.path('workers/auth/bin'))).toEqual(['auth']);
       expect(readFileSync(ws.path('workers/auth/bin/auth')).equals(binary)).toBe(true);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+      await within(exited, 60_000, undefined);
     } finally {
       for (const p of marked()) spawnSync('kill', ['-KILL', String(p.pid)]);
       try {
