@@ -146,6 +146,14 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     ws.write('nx.json', nxJson);
     ws.write('config/server.yaml', server);
     ws.commit('no targetDefaults');
+    // build-prod's inputs copied from nx show project without go-stamp: a new commit would be served the old stamp.
+    const prodInputs: unknown[] = JSON.parse(ws.nxOk(['show', 'project', 'api', '--json']).output).targets['build-prod'].inputs;
+    expect(prodInputs).toContain('go-stamp');
+    ws.write('workers/api/project.json', JSON.stringify({ targets: { 'build-prod': { inputs: prodInputs.filter((i) => i !== 'go-stamp') } } }));
+    const stamp = ws.nx(['build-prod', 'api', '--skip-nx-cache']);
+    expect(stamp.code).not.toBe(0);
+    expect(stamp.output).toContain('also the git stamp written into the binary');
+    ws.remove('workers/api/project.json');
   });
 
   it('runs the init generator: max_parallel and cache.dir from server.yaml land in nx.json', () => {
@@ -177,6 +185,12 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const second = ws.nxOk(args);
     expect(second.tasks.size).toBe(3);
     expect([...second.tasks.values()].every(fromCache)).toBe(true);
+    // Another worker's build dep still names auth as inference did: Nx runs auth-svc's job first, and the build takes it.
+    const apiConfig = ws.read('workers/api/config.yaml');
+    ws.write('workers/api/config.yaml', apiConfig.replace('build:\n', 'build:\n  deps: ["auth:routes"]\n'));
+    const api = ws.nxOk(['build', 'api']);
+    expect([...api.tasks.keys()]).toEqual(['auth-svc:job-routes', 'api:build']);
+    ws.write('workers/api/config.yaml', apiConfig);
     ws.remove('workers/auth/project.json');
     ws.commit('undo the rename');
   });

@@ -275,6 +275,15 @@ describe('TQServer layout: the example workspace', () => {
     const pkg = ws.nx(['build', 'hello', '--skip-nx-cache']);
     expect(pkg.code).not.toBe(0);
     expect(pkg.output).toContain('the go-* named inputs of pkg-worker are not the ones the plugin inferred');
+    // build-prod's inputs copied from nx show project without go-stamp: a new commit would be served the old stamp.
+    ws.remove('pkg/worker/project.json');
+    const prodInputs = (showProject(ws, 'hello').targets['build-prod'] as { inputs?: unknown[] }).inputs ?? [];
+    expect(prodInputs).toContain('go-stamp');
+    ws.write('workers/hello/project.json', JSON.stringify({ name: 'hello', targets: { 'build-prod': { inputs: prodInputs.filter((i) => i !== 'go-stamp') } } }));
+    const stamp = ws.nx(['build-prod', 'hello', '--skip-nx-cache']);
+    expect(stamp.code).not.toBe(0);
+    expect(stamp.output).toContain('hello: build-prod: its inputs are');
+    expect(stamp.output).toContain('also the git stamp written into the binary');
     reset();
   });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildJob } from '../plan/build';
 import { buildInputs, goEnvInput, jobInput, namedInputsDigest } from '../plan/inputs';
-import { BUILD_INPUTS, buildInputsKept, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
+import { BUILD_INPUTS, buildInputsKept, DOCKER_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -45,6 +45,19 @@ describe.each<Edges>(['ids', 'edges'])('jobOrderError, task graph with dependenc
   it('passes for another project\'s job reached as a dependency', () => {
     const g = graph(shape, { 'auth:build': ['shared:job-proto'] });
     expect(jobOrderError(context(g, [{ projects: ['shared'], target: 'job-proto' }], ['shared:job-proto']), 'auth: build')).toBeUndefined();
+  });
+
+  it('passes for another worker\'s job named by its inferred name after project.json renamed that project', () => {
+    const g = graph(shape, { 'auth:build': ['shared-renamed:job-proto'] });
+    const projects = {
+      auth: { root: 'workers/auth', targets: { build: { options: { binary: 'auth' } } } },
+      'shared-renamed': { root: 'workers/shared', targets: { build: { options: { binary: 'shared' } } } },
+    };
+    const ctx = { ...context(g, [{ projects: ['shared-renamed'], target: 'job-proto' }], ['shared:job-proto']), projectsConfigurations: { version: 2, projects } } as ExecutorContext;
+    expect(jobOrderError(ctx, 'auth: build')).toBeUndefined();
+    // Not run: the message names the project as Nx does.
+    const without = { ...ctx, taskGraph: graph(shape, { 'auth:build': [] }) } as ExecutorContext;
+    expect(jobOrderError(without, 'auth: build')).toContain('needs shared-renamed:job-proto to run before it');
   });
 
   it('fails when targetDefaults replaced the dependsOn, naming what is missing and how to keep the plugin\'s entries', () => {
@@ -147,6 +160,7 @@ describe('replacedInputsError', () => {
   it('fails a cached build whose inputs a JavaScript workspace\'s targetDefaults replaced, saying what they held and how to keep them', () => {
     const error = replacedInputsError(ctx(['production', '^production']), 'api: build', BUILD_INPUTS);
     expect(error).toContain('api: build: its inputs are ["production","^production"], without the plugin\'s, which hold the planned go build (flags, env, server.yaml\'s settings)');
+    expect(error).toContain('(missing: the job digest, ^go-sources, go-sources, go-context, go-env… (or go-cross)): a targetDefaults entry');
     expect(error).toContain(': a targetDefaults entry in nx.json, or the project\'s project.json, replaced them. Nx would cache');
     expect(error).toContain('starting that list with "..." (Nx 23 and later; Nx 22 refuses "..." there)');
     expect(error).toContain('key the entry by the executor it is meant for (such as "@nx/js:tsc")');
@@ -197,7 +211,7 @@ describe('replacedInputsError', () => {
       const j = job(true, false);
       const error = replacedInputsError(ctx(inferred(j).filter((i) => i !== 'go-stamp')), 'api: build-prod', buildInputsKept([j]));
       expect(error).toContain("without the plugin's, which hold");
-      expect(error).toContain('the git stamp written into the binary');
+      expect(error).toContain('also the git stamp written into the binary (missing: go-stamp): a targetDefaults entry');
       // go-cross holds the stamp.
       expect(replacedInputsError(ctx(['go-cross', '^go-sources', jobInput(j)]), 'api: cross-compile', buildInputsKept([j]))).toBeUndefined();
     });
@@ -205,8 +219,19 @@ describe('replacedInputsError', () => {
     it('fails a cgo build whose inputs dropped go-cgo-toolchain', () => {
       const j = job(false, true);
       const error = replacedInputsError(ctx(inferred(j).filter((i) => i !== 'go-cgo-toolchain')), 'api: build', buildInputsKept([j]));
-      expect(error).toContain('the C toolchain cgo compiles with');
+      expect(error).toContain('the C toolchain cgo compiles with (missing: go-cgo-toolchain)');
+      // Both gone: both named.
+      const both = job(true, true);
+      const trimmed = inferred(both).filter((i) => i !== 'go-cgo-toolchain' && i !== 'go-stamp');
+      expect(replacedInputsError(ctx(trimmed), 'api: build-prod', buildInputsKept([both]))).toContain('(missing: go-stamp, go-cgo-toolchain)');
       expect(inferred(j)).toContain('go-cgo-toolchain');
+    });
+
+    it('asks docker-build for the stamp whatever build-prod does: the tag and build arguments come from it', () => {
+      const j = job(false, false);
+      const error = replacedInputsError(ctx(inferred(j)), 'api: docker-build', DOCKER_INPUTS);
+      expect(error).toContain('(missing: go-stamp)');
+      expect(replacedInputsError(ctx([...inferred(j), 'go-stamp']), 'api: docker-build', DOCKER_INPUTS)).toBeUndefined();
     });
 
     it('asks nothing more of a build that neither stamps nor uses cgo, nor of a task with no jobs', () => {
@@ -231,8 +256,9 @@ describe('replacedInputsError', () => {
     expect(replacedInputsError(ctx(['go-test-sources', '^go-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toBeUndefined();
     expect(replacedInputsError(ctx(['go-test-sources', 'go-test-context', 'go-env']), 'api: test', TEST_INPUTS)).toContain('without the plugin\'s');
     expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('which hold the test sources of the module and the sources of its dependencies, the Go toolchain and environment');
+    expect(replacedInputsError(ctx(['default', '^production']), 'api: test', TEST_INPUTS)).toContain('(missing: go-test-sources, ^go-sources, go-test-context, go-env)');
     expect(replacedInputsError(ctx(['go-job-routes']), 'auth: job-routes', jobInputs('routes'))).toBeUndefined();
-    expect(replacedInputsError(ctx(['go-job-gen']), 'auth: job-routes', jobInputs('routes'))).toContain("which hold the job's input files, its commands and its deps' IDs: a targetDefaults entry");
+    expect(replacedInputsError(ctx(['go-job-gen']), 'auth: job-routes', jobInputs('routes'))).toContain("which hold the job's input files, its commands and its deps' IDs (missing: go-job-routes): a targetDefaults entry");
     expect(replacedInputsError(ctx(['{projectRoot}/go.mod', { runtime: 'echo @tqserver/nx-go 0.1.0:abc' }]), 'api: vendor', VENDOR_INPUTS)).toBeUndefined();
     expect(replacedInputsError(ctx(['{projectRoot}/go.mod']), 'api: vendor', VENDOR_INPUTS)).toContain("which hold the module's Go files, go.mod and go.sum");
   });

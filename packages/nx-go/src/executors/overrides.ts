@@ -6,6 +6,7 @@ import { minimatch } from 'minimatch';
 import type { BuildJob } from '../plan/build';
 import { CGO_TOOLCHAIN_INPUT, CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, STAMP_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT, usesCgo } from '../plan/inputs';
 import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
+import { projectNamed } from './project-settings';
 
 /**
  * The ids of the tasks `id` depends on. Nx 22 and 23 list them as ids, Nx 24 as edges (`{ id, … }`): read
@@ -20,26 +21,33 @@ export function dependencyIds(taskGraph: Pick<TaskGraph, 'dependencies'>, id: st
 type Context = Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName' | 'configurationName' | 'target'> &
   Partial<Pick<ExecutorContext, 'projectsConfigurations' | 'projectGraph'>>;
 
-/** The inputs of an inferred target that its hash cannot lose: what they hold, and how to tell they are still there. */
+/** The inputs of an inferred target that its hash cannot lose: what they hold, and which of them a list lacks. */
 export interface KeptInputs {
   holds: string;
-  present(inputs: readonly unknown[]): boolean;
+  /** The required inputs absent from `inputs`, by name; empty when they are all there. */
+  missing(inputs: readonly unknown[]): string[];
 }
 
 const hasGoEnv = (inputs: readonly unknown[]) => inputs.some(isGoEnvInput);
+const absent = (inputs: readonly unknown[], names: readonly string[]) => names.filter((n) => !inputs.includes(n));
 
 /**
- * build, build-prod, cross-compile and docker-build: the job's digest, the sources and those of the
+ * build, build-prod and cross-compile (docker-build: DOCKER_INPUTS): the job's digest, the sources and those of the
  * dependencies, and the context (go.work, the ignored files' digest) with `go env`, or go-cross for all
  * three. A list copied from `nx show project` and trimmed loses one of these. buildInputsKept adds what a
  * build's own jobs need on top: the git stamp and the C toolchain.
  */
 export const BUILD_INPUTS: KeptInputs = {
   holds: 'the planned go build (flags, env, server.yaml\'s settings), the sources of the module and its dependencies, the Go toolchain and environment, and the files Go reads that git ignores',
-  present: (inputs) =>
-    findJobInput(inputs) !== undefined &&
-    inputs.includes(`^${SOURCES_INPUT}`) &&
-    (inputs.includes(CROSS_INPUT) || (inputs.includes(SOURCES_INPUT) && inputs.includes(CONTEXT_INPUT) && hasGoEnv(inputs))),
+  missing: (inputs) => {
+    const missing = findJobInput(inputs) === undefined ? ['the job digest'] : [];
+    missing.push(...absent(inputs, [`^${SOURCES_INPUT}`]));
+    if (!inputs.includes(CROSS_INPUT)) {
+      const context = [...absent(inputs, [SOURCES_INPUT, CONTEXT_INPUT]), ...(hasGoEnv(inputs) ? [] : ['go-env…'])];
+      if (context.length) missing.push(`${context.join(', ')} (or ${CROSS_INPUT})`);
+    }
+    return missing;
+  },
 };
 
 /**
@@ -54,29 +62,35 @@ export function buildInputsKept(jobs: ReadonlyArray<Pick<BuildJob, 'stamp' | 'en
   const extra = [stamp && 'the git stamp written into the binary', cgo && 'the C toolchain cgo compiles with'].filter(Boolean).join(' and ');
   return {
     holds: `${BUILD_INPUTS.holds}; also ${extra}`,
-    present: (inputs) =>
-      BUILD_INPUTS.present(inputs) &&
-      (!stamp || inputs.includes(STAMP_INPUT) || inputs.includes(CROSS_INPUT)) &&
-      (!cgo || inputs.includes(CGO_TOOLCHAIN_INPUT)),
+    missing: (inputs) => [
+      ...BUILD_INPUTS.missing(inputs),
+      ...(stamp && !inputs.includes(STAMP_INPUT) && !inputs.includes(CROSS_INPUT) ? [STAMP_INPUT] : []),
+      ...(cgo ? absent(inputs, [CGO_TOOLCHAIN_INPUT]) : []),
+    ],
   };
 }
+
+/**
+ * docker-build: BUILD_INPUTS and the git stamp, always: the image's tag and build arguments come from it,
+ * whether build-prod stamps or not (the image is compiled in the container, so the host's C toolchain is not asked for).
+ */
+export const DOCKER_INPUTS: KeptInputs = buildInputsKept([{ stamp: true, env: { CGO_ENABLED: '0' } }]);
 
 /** test and vet: the test sources, the dependencies' sources, the test context and `go env`. */
 export const TEST_INPUTS: KeptInputs = {
   holds: 'the test sources of the module and the sources of its dependencies, the Go toolchain and environment, and the files go test and go vet read that git ignores',
-  present: (inputs) =>
-    inputs.includes(TEST_SOURCES_INPUT) && inputs.includes(`^${SOURCES_INPUT}`) && inputs.includes(TEST_CONTEXT_INPUT) && hasGoEnv(inputs),
+  missing: (inputs) => [...absent(inputs, [TEST_SOURCES_INPUT, `^${SOURCES_INPUT}`, TEST_CONTEXT_INPUT]), ...(hasGoEnv(inputs) ? [] : ['go-env'])],
 };
 
 /** vendor: the plugin's identity marks its inputs. */
 export const VENDOR_INPUTS: KeptInputs = {
   holds: "the module's Go files, go.mod and go.sum, the Go environment, and the files git ignores",
-  present: (inputs) => findRuntime(inputs, PLUGIN_RUNTIME_MARK) !== undefined,
+  missing: (inputs) => (findRuntime(inputs, PLUGIN_RUNTIME_MARK) === undefined ? ['the plugin\'s identity'] : []),
 };
 
 /** A build job: its named input, `go-job-<name>`. */
 export function jobInputs(job: string): KeptInputs {
-  return { holds: "the job's input files, its commands and its deps' IDs", present: (inputs) => inputs.includes(jobInputName(job)) };
+  return { holds: "the job's input files, its commands and its deps' IDs", missing: (inputs) => absent(inputs, [jobInputName(job)]) };
 }
 
 const FIXES =
@@ -100,9 +114,10 @@ export function replacedInputsError(context: Pick<ExecutorContext, 'target'>, la
       `target (nx show project).`
     );
   }
-  if (kept.present(target.inputs)) return undefined;
+  const missing = kept.missing(target.inputs);
+  if (!missing.length) return undefined;
   return (
-    `${label}: its inputs are ${JSON.stringify(target.inputs)}, without the plugin's, which hold ${kept.holds}: a targetDefaults entry ` +
+    `${label}: its inputs are ${JSON.stringify(target.inputs)}, without the plugin's, which hold ${kept.holds} (missing: ${missing.join(', ')}): a targetDefaults entry ` +
     `in nx.json, or the project's project.json, replaced them. Nx would cache this task under a hash without them, and serve the ` +
     `result again after any of them changes. ${FIXES}`
   );
@@ -290,7 +305,7 @@ export function jobOrderError(context: Context, label: string, deps: readonly st
   const listed: unknown = context.target?.metadata?.[JOB_DEPS];
   const wanted = [...new Set([...(Array.isArray(listed) ? listed : []), ...deps.map(jobTaskOf)])]
     .filter((j): j is string => typeof j === 'string')
-    .map((j) => (j.includes(':') ? j : `${self}:${j}`));
+    .map((j) => (j.includes(':') ? `${projectNamed(projectOfJob(j), context.projectsConfigurations?.projects)}:${targetOf(j)}` : `${self}:${j}`));
   if (wanted.length === 0 || !context.taskGraph) return undefined;
   const id = selfTask(context);
   if (id === undefined) return undefined;

@@ -4,14 +4,37 @@ import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 import { SERVER_CONFIG_FILE } from '../config/settings';
 import { WORKER_YAML_FILE, workersDirectory } from '../config/worker-yaml';
-import { PLUGIN_NAME } from '../inference/create-nodes';
+import { PLUGIN_NAME, type GoPluginOptions } from '../inference/create-nodes';
 
 export type Layout = 'module' | 'tqserver';
 
-export function serverConfigFile(tree: Tree): string {
+/** The plugin's options in nx.json (`{ "plugin": "@tqserver/nx-go", "options": {…} }`), or none. */
+export function pluginOptions(tree: Tree): GoPluginOptions {
   const entry = (readNxJson(tree)?.plugins ?? []).find((p) => typeof p !== 'string' && p.plugin === PLUGIN_NAME);
-  const option = entry && typeof entry !== 'string' ? (entry.options as { serverConfig?: string } | undefined)?.serverConfig : undefined;
-  return option ?? SERVER_CONFIG_FILE;
+  return (entry && typeof entry !== 'string' ? (entry.options as GoPluginOptions | undefined) : undefined) ?? {};
+}
+
+export function serverConfigFile(tree: Tree): string {
+  return pluginOptions(tree).serverConfig ?? SERVER_CONFIG_FILE;
+}
+
+/**
+ * The names of the worker in `root`: `binary`, as inference names it (workerPrefix, then the directory's
+ * name), which names its binaries; `project`, what Nx calls it, which a project.json may rename.
+ */
+export function workerNames(tree: Tree, root: string): { binary: string; project: string } {
+  const binary = `${pluginOptions(tree).workerPrefix ?? ''}${posix.basename(root)}`;
+  let project = binary;
+  const projectJson = `${root}/project.json`;
+  if (tree.exists(projectJson)) {
+    try {
+      const name = (JSON.parse(tree.read(projectJson, 'utf-8') ?? '{}') as { name?: unknown }).name;
+      if (typeof name === 'string' && name !== '') project = name;
+    } catch {
+      // Nx reports a broken project.json itself; the generator keeps the inferred name.
+    }
+  }
+  return { binary, project };
 }
 
 /** TQServer's `workers.directory`, else `workers`. */

@@ -120,6 +120,13 @@ describe('planServe', () => {
     expect(plan.watch.outputDirs).toEqual(['libs/shared/bin', 'libs/shared/dist', 'libs/textfmt/bin', 'libs/textfmt/dist', 'workers/api/bin', 'workers/api/dist']);
   });
 
+  it('keeps the worker name and port of a project that project.json renames: both follow the directory', () => {
+    const renamed = planServe({ name: 'zz-api', root: 'workers/api', build, buildTimeoutMs: 1, modules, settings: SERVE_DEFAULTS, workers: ['api', 'auth'], workerPath: '/api', options: {} });
+    expect(renamed.port).toBe(plan.port);
+    expect(renamed.env.WORKER_NAME).toBe('api');
+    expect(renamed.label).toBe('zz-api: serve');
+  });
+
   it('lets options override port, proxy and the health check', () => {
     const p = planServe({ name: 'api', root: 'workers/api', build, buildTimeoutMs: 1, modules, settings: SERVE_DEFAULTS, workers: [], workerPath: '/', options: { port: 4000, proxy: false, healthPath: false } });
     expect([p.port, p.proxy, p.healthPath]).toEqual([4000, false, null]);

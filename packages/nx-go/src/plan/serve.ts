@@ -112,7 +112,7 @@ export function portEnv(port: number): Record<string, string> {
 
 /**
  * A worker's default port: TQServer's workers.port_range_start plus the worker's index among the
- * workspace's workers sorted by name, so `nx run-many -t serve` gives each worker its own stable port.
+ * workspace's workers sorted by worker name (workerNameOf), so `nx run-many -t serve` gives each worker its own stable port.
  */
 export function defaultPort(settings: Pick<ServeSettings, 'portRangeStart' | 'portRangeEnd'>, workers: readonly string[], name: string): number {
   const index = [...new Set([...workers, name])].sort().indexOf(name);
@@ -137,7 +137,7 @@ export interface ServeInput {
   buildTimeoutMs: number;
   modules: readonly GraphModule[];
   settings: ServeSettings;
-  /** Every Go worker of the workspace, for the default port. */
+  /** Every Go worker of the workspace by its worker name (workerNameOf), for the default port. */
   workers: readonly string[];
   /** worker.yaml `path`. */
   workerPath: string;
@@ -162,10 +162,19 @@ function serverPlan(input: ServeInput, plan: ServePlan): ServePlan {
   };
 }
 
+/**
+ * The worker's name as TQServer knows it: its directory's, whatever project.json calls the project. It
+ * sets WORKER_NAME and the default port, so a renamed project keeps both.
+ */
+export function workerNameOf(project: { name: string; root: string }): string {
+  return posix.basename(project.root === '.' || project.root === '' ? project.name : project.root);
+}
+
 export function planServe(input: ServeInput): ServePlan {
   const { options, settings } = input;
   if (input.build.exec === undefined && input.build.shell === undefined) throw new Error(`${input.name}: serve: the build target plans no command`);
-  const port = options.port ?? (options.server ? settings.serverPort : defaultPort(settings, input.workers, input.name));
+  const worker = workerNameOf(input);
+  const port = options.port ?? (options.server ? settings.serverPort : defaultPort(settings, input.workers, worker));
   const outputDirs = outputDirsOf(input.build, input.modules.map((m) => m.root));
   const plan: ServePlan = {
     name: input.name,
@@ -175,7 +184,7 @@ export function planServe(input: ServeInput): ServePlan {
     binary: input.build.output,
     cwd: input.root,
     args: options.args ?? [],
-    env: workerEnv(posix.basename(input.root === '.' ? input.name : input.root), input.workerPath, options.env),
+    env: workerEnv(worker, input.workerPath, options.env),
     port,
     host: options.host ?? '127.0.0.1',
     proxy: options.proxy ?? true,

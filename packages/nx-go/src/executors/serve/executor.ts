@@ -4,7 +4,7 @@ import { readWorkerFacts } from '../../config/settings';
 import { loadServeSettings, loadWorkerPath } from '../../config/serve-settings';
 import { kindOf, makeWorker, planBuild, type BuildJob } from '../../plan/build';
 import { CONTEXT_INPUT, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
-import { planServe, type GraphModule, type ServePlan } from '../../plan/serve';
+import { planServe, workerNameOf, type GraphModule, type ServePlan } from '../../plan/serve';
 import { ServeSession } from '../../serve/session';
 import { projectOf, projectRun } from '../project-settings';
 import { overrideProblems } from '../overrides';
@@ -71,7 +71,7 @@ export function planFromContext(options: ServeExecutorOptions, context: Executor
       });
   const workers = Object.values(context.projectGraph?.nodes ?? {})
     .filter((n) => n.data.tags?.includes('go:worker'))
-    .map((n) => n.name);
+    .map((n) => workerNameOf({ name: n.name, root: n.data.root }));
   return planServe({
     name: run.name,
     root: run.root,

@@ -5,7 +5,7 @@ import { parseServerSettings } from '../../config/settings';
 import { buildConfigFiles, parseBuildSettings, WORKER_YAML_FILE } from '../../config/worker-yaml';
 import { makeWorker, planBuild } from '../../plan/build';
 import { DOCKERIGNORE_LINES, renderDockerfile } from '../../plan/dockerfile';
-import { checkDirectory, checkWorkerName, goToolchainOf, serverConfigFile, workersDir } from '../workspace-facts';
+import { checkDirectory, checkWorkerName, goToolchainOf, serverConfigFile, workerNames, workersDir } from '../workspace-facts';
 
 export interface DockerfileGeneratorOptions {
   /** The worker's directory name under --directory. */
@@ -60,7 +60,8 @@ export function planDockerfile(tree: Tree, options: DockerfileGeneratorOptions):
   const goMod = enclosingGoMod(tree, root);
   if (!goMod) throw new Error(`${root} is in no Go module: no go.mod in it or above it`);
   const vendored = tree.exists(posix.join(posix.dirname(goMod), 'vendor', 'modules.txt'));
-  const worker = makeWorker(options.worker, root, settings, server, { hasSrc: tree.exists(`${root}/src`), vendored });
+  const names = workerNames(tree, root);
+  const worker = makeWorker(names.binary, root, settings, server, { hasSrc: tree.exists(`${root}/src`), vendored });
   const job = planBuild(worker, { target: 'build-prod' }, { vendored });
   const goVersion = goToolchainOf(read(tree, goMod)!);
   if (!goVersion) throw new Error(`${goMod} has no go line; the image's Go version comes from it`);
@@ -70,7 +71,9 @@ export function planDockerfile(tree: Tree, options: DockerfileGeneratorOptions):
   const port = readsPort ? (/defaultPort\s*=\s*"(\d+)"/.exec(code)?.[1] ?? '9000') : undefined;
   const out: Record<string, string> = {
     [dockerfile]: renderDockerfile({
-      name: options.worker,
+      name: names.binary,
+      project: names.project,
+      worker: options.worker,
       root,
       job,
       goVersion,
@@ -94,5 +97,6 @@ export function planDockerfile(tree: Tree, options: DockerfileGeneratorOptions):
 export default async function dockerfileGenerator(tree: Tree, options: DockerfileGeneratorOptions): Promise<void> {
   for (const [file, content] of Object.entries(planDockerfile(tree, options))) tree.write(file, content);
   if (!options.skipFormat) await formatFiles(tree);
-  logger.info(`nx run ${options.worker}:docker-build builds it (docker build -f ${posix.join(options.directory ?? workersDir(tree), options.worker)}/Dockerfile .)`);
+  const root = posix.join(options.directory ?? workersDir(tree), options.worker);
+  logger.info(`nx run ${workerNames(tree, root).project}:docker-build builds it (docker build -f ${root}/Dockerfile .)`);
 }

@@ -1,10 +1,9 @@
 // nx g @tqserver/nx-go:worker <name> — a worker that builds, tests and serves at once, in either layout.
-import { formatFiles, logger, readNxJson, type Tree } from '@nx/devkit';
+import { formatFiles, logger, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { schemaModeline, SCHEMA_FILES } from '../../config/json-schema';
 import { WORKER_CONFIG_FILE } from '../../config/settings';
 import { WORKER_YAML_FILE } from '../../config/worker-yaml';
-import { PLUGIN_NAME } from '../../inference/create-nodes';
 import {
   checkDirectory,
   checkFree,
@@ -14,6 +13,8 @@ import {
   rootModulePath,
   splitList,
   workersDir,
+  pluginOptions,
+  workerNames,
   type Layout,
 } from '../workspace-facts';
 import { mainGo, mainTestGo } from './go-files';
@@ -98,8 +99,7 @@ export function planWorker(tree: Tree, options: WorkerGeneratorOptions): Planned
 
 /** The plugin's `workers` globs as nx.json has them, or its defaults. */
 function workerGlobs(tree: Tree): string[] {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
-  const option = entry && typeof entry !== 'string' ? (entry.options as { workers?: string | string[] } | undefined)?.workers : undefined;
+  const option = pluginOptions(tree).workers;
   return option === undefined ? [`${workersDir(tree)}/*`] : ([] as string[]).concat(option);
 }
 
@@ -111,5 +111,6 @@ export default async function workerGenerator(tree: Tree, options: WorkerGenerat
   }
   for (const [file, content] of Object.entries(plan.files)) tree.write(file, content);
   if (!options.skipFormat) await formatFiles(tree);
-  logger.info(`${plan.layout} layout: nx build ${options.name}, nx test ${options.name}, then nx g @tqserver/nx-go:dockerfile ${options.name} for an image`);
+  const project = workerNames(tree, plan.root).project;
+  logger.info(`${plan.layout} layout: nx build ${project}, nx test ${project}, then nx g @tqserver/nx-go:dockerfile ${options.name} for an image`);
 }
