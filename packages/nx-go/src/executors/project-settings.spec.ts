@@ -13,15 +13,16 @@ describe('projectNamed', () => {
     expect(projectNamed('api', projects)).toBe('api');
   });
 
-  it('maps the name inference gave to the project that project.json renamed: by its binary, else by its directory', () => {
+  it('maps the name inference gave a worker to the project that project.json renamed, by its build binary', () => {
     expect(projectNamed('auth', projects)).toBe('auth-renamed');
     expect(projectNamed('svc-pay', projects)).toBe('svc-pay-renamed');
-    expect(projectNamed('shared', projects)).toBe('lib-renamed');
   });
 
-  it('leaves an unknown or ambiguous name as written, for the caller to report', () => {
+  it('leaves an unknown or ambiguous name as written, for the caller to report; a directory name alone maps to nothing', () => {
     expect(projectNamed('nosuch', projects)).toBe('nosuch');
-    expect(projectNamed('x', { a: { root: 'one/x' }, b: { root: 'two/x' } })).toBe('x');
+    expect(projectNamed('shared', projects)).toBe('shared');
+    const twice = { a: { root: 'one/x', targets: { build: { options: { binary: 'x' } } } }, b: { root: 'two/x', targets: { build: { options: { binary: 'x' } } } } };
+    expect(projectNamed('x', twice)).toBe('x');
     expect(projectNamed('api', undefined)).toBe('api');
   });
 });

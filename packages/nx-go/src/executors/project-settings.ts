@@ -42,14 +42,12 @@ export function projectRun(
 }
 
 /**
- * The project that `name` means in a build job dep (`auth:routes`): the project of that name, or else the one
- * inference named so before a project.json renamed it (its build binary keeps the inferred name, and its
- * directory the worker's). Nx itself maps the old name in the inferred dependsOn to the renamed project.
+ * The project that `name` means in a build job dep (`auth:routes`): the project of that name, or else the
+ * worker inference named so before a project.json renamed it (its build binary keeps the inferred name;
+ * only workers have jobs). Nx itself maps the old name in the inferred dependsOn to the renamed project.
  */
 export function projectNamed(name: string, projects: Readonly<Record<string, { root: string; targets?: Record<string, { options?: Record<string, unknown> }> }>> | undefined): string {
   if (!projects || projects[name]) return name;
   const byBinary = Object.keys(projects).filter((p) => projects[p].targets?.build?.options?.binary === name);
-  if (byBinary.length === 1) return byBinary[0];
-  const byDir = Object.keys(projects).filter((p) => projects[p].root.split('/').pop() === name);
-  return byDir.length === 1 ? byDir[0] : name;
+  return byBinary.length === 1 ? byBinary[0] : name;
 }
