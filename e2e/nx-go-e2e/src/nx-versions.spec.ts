@@ -185,11 +185,23 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     const second = ws.nxOk(args);
     expect(second.tasks.size).toBe(3);
     expect([...second.tasks.values()].every(fromCache)).toBe(true);
-    // Another worker's build dep still names auth as inference did: Nx runs auth-svc's job first, and the build takes it.
+    // Another worker's build dep still names auth as inference did: Nx runs auth-svc's job first, and the build takes it,
+    // even with another project now called auth (found by review: the plugin took that one, and refused the build).
+    ws.write('apps/auth/project.json', JSON.stringify({ name: 'auth', targets: { hello: { command: 'echo hi' } } }));
     const apiConfig = ws.read('workers/api/config.yaml');
     ws.write('workers/api/config.yaml', apiConfig.replace('build:\n', 'build:\n  deps: ["auth:routes"]\n'));
     const api = ws.nxOk(['build', 'api']);
     expect([...api.tasks.keys()]).toEqual(['auth-svc:job-routes', 'api:build']);
+    // Its inputs copied from nx show project without auth's job ID: a change to auth's job would be served stale.
+    const inputs: unknown[] = JSON.parse(ws.nxOk(['show', 'project', 'api', '--json']).output).targets.build.inputs;
+    const trimmed = inputs.filter((i) => !(typeof i === 'object' && i !== null && ('input' in i || 'dependentTasksOutputFiles' in i)));
+    expect(trimmed.length).toBe(inputs.length - 2);
+    ws.write('workers/api/project.json', JSON.stringify({ targets: { build: { inputs: trimmed } } }));
+    const refused = ws.nx(['build', 'api', '--skip-nx-cache']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('(missing: go-job-routes of auth, the output files of the tasks it depends on)');
+    ws.remove('workers/api/project.json');
+    ws.remove('apps');
     ws.write('workers/api/config.yaml', apiConfig);
     ws.remove('workers/auth/project.json');
     ws.commit('undo the rename');

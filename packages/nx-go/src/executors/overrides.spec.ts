@@ -3,8 +3,9 @@ import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildJob } from '../plan/build';
+import { depInputs, jobDepInputs } from '../plan/jobs';
 import { buildInputs, goEnvInput, jobInput, namedInputsDigest } from '../plan/inputs';
-import { BUILD_INPUTS, buildInputsKept, DOCKER_INPUTS, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
+import { BUILD_INPUTS, buildInputsKept, DOCKER_INPUTS, withDepInputs, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -50,8 +51,9 @@ describe.each<Edges>(['ids', 'edges'])('jobOrderError, task graph with dependenc
   it('passes for another worker\'s job named by its inferred name after project.json renamed that project', () => {
     const g = graph(shape, { 'auth:build': ['shared-renamed:job-proto'] });
     const projects = {
-      auth: { root: 'workers/auth', targets: { build: { options: { binary: 'auth' } } } },
-      'shared-renamed': { root: 'workers/shared', targets: { build: { options: { binary: 'shared' } } } },
+      auth: { root: 'workers/auth', metadata: { goWorker: 'auth' } },
+      'shared-renamed': { root: 'workers/shared', metadata: { goWorker: 'shared' } },
+      shared: { root: 'apps/shared' },
     };
     const ctx = { ...context(g, [{ projects: ['shared-renamed'], target: 'job-proto' }], ['shared:job-proto']), projectsConfigurations: { version: 2, projects } } as ExecutorContext;
     expect(jobOrderError(ctx, 'auth: build')).toBeUndefined();
@@ -237,6 +239,31 @@ describe('replacedInputsError', () => {
     it('asks nothing more of a build that neither stamps nor uses cgo, nor of a task with no jobs', () => {
       expect(buildInputsKept([job(false, false)])).toBe(BUILD_INPUTS);
       expect(buildInputsKept([])).toBe(BUILD_INPUTS);
+    });
+  });
+
+  describe('withDepInputs: the IDs of the build jobs a task waits for', () => {
+    const worker = { name: 'api', settings: { jobs: { gen: { deps: ['auth:routes'] } } } } as unknown as Parameters<typeof depInputs>[1];
+    const JOB_CHECK = withDepInputs(jobInputs('copy'), jobDepInputs(['auth:routes'], worker));
+
+    it('passes the inputs inference writes for a job and a build, whatever project a rename put in them', () => {
+      expect(replacedInputsError(ctx(['go-job-copy', ...jobDepInputs(['auth:routes'], worker)]), 'api: job-copy', JOB_CHECK)).toBeUndefined();
+      const renamed = [{ input: 'go-job-routes', projects: ['auth-svc'] }, { dependentTasksOutputFiles: '**/*', transitive: true }];
+      expect(replacedInputsError(ctx(['go-job-copy', ...renamed]), 'api: job-copy', JOB_CHECK)).toBeUndefined();
+      const build = withDepInputs(BUILD_INPUTS, depInputs(['gen'], worker));
+      expect(replacedInputsError(ctx([...BUILD, ...depInputs(['gen'], worker)]), 'api: build', build)).toBeUndefined();
+    });
+
+    it("fails a job whose inputs, copied from nx show project, dropped another worker's job ID: a change there would be served stale", () => {
+      const error = replacedInputsError(ctx(['go-job-copy', { externalDependencies: ['@tqserver/nx-go'] }]), 'api: job-copy', JOB_CHECK);
+      expect(error).toContain('also the IDs of the build jobs it waits for (missing: go-job-routes of auth, the output files of the tasks it depends on)');
+    });
+
+    it("fails a build that dropped its own job's ID, or the one its job reaches in another worker", () => {
+      const build = withDepInputs(BUILD_INPUTS, depInputs(['gen'], worker));
+      expect(depInputs(['gen'], worker)).toEqual(['go-job-gen', { input: 'go-job-routes', projects: ['auth'] }, { dependentTasksOutputFiles: '**/*', transitive: true }]);
+      expect(replacedInputsError(ctx(BUILD), 'api: build', build)).toContain('(missing: go-job-gen, go-job-routes of auth, the output files of the tasks it depends on)');
+      expect(withDepInputs(BUILD_INPUTS, [])).toBe(BUILD_INPUTS);
     });
   });
 

@@ -4,6 +4,7 @@ import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { BuildJob } from '../plan/build';
+import type { InputDefinition } from '../plan/inputs';
 import { CGO_TOOLCHAIN_INPUT, CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, STAMP_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT, usesCgo } from '../plan/inputs';
 import { JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 import { projectNamed } from './project-settings';
@@ -75,6 +76,31 @@ export function buildInputsKept(jobs: ReadonlyArray<Pick<BuildJob, 'stamp' | 'en
  * whether build-prod stamps or not (the image is compiled in the container, so the host's C toolchain is not asked for).
  */
 export const DOCKER_INPUTS: KeptInputs = buildInputsKept([{ stamp: true, env: { CGO_ENABLED: '0' } }]);
+
+/** Whether `inputs` hold `wanted`, an input depInputs writes; another project's is matched by its named input (a rename may change `projects`). */
+function holdsDepInput(inputs: readonly unknown[], wanted: InputDefinition): boolean {
+  if (typeof wanted === 'string') return inputs.includes(wanted);
+  const w = wanted as { input?: string; dependentTasksOutputFiles?: string };
+  return inputs.some((i) => {
+    const o = i as { input?: unknown; dependentTasksOutputFiles?: unknown } | null;
+    if (!o || typeof o !== 'object') return false;
+    return w.input !== undefined ? o.input === w.input : o.dependentTasksOutputFiles !== undefined;
+  });
+}
+
+/**
+ * `kept`, and the inputs that hold the IDs of the build jobs the task waits for (depInputs, jobDepInputs):
+ * without them another worker's job could change and this task still be served from the cache (found by review).
+ */
+export function withDepInputs(kept: KeptInputs, wanted: readonly InputDefinition[]): KeptInputs {
+  if (!wanted.length) return kept;
+  const name = (w: InputDefinition) =>
+    typeof w === 'string' ? w : 'input' in w ? `${w.input} of ${(w as { projects?: string[] }).projects?.join(', ')}` : 'the output files of the tasks it depends on';
+  return {
+    holds: `${kept.holds}; also the IDs of the build jobs it waits for`,
+    missing: (inputs) => [...kept.missing(inputs), ...wanted.filter((w) => !holdsDepInput(inputs, w)).map(name)],
+  };
+}
 
 /** test and vet: the test sources, the dependencies' sources, the test context and `go env`. */
 export const TEST_INPUTS: KeptInputs = {

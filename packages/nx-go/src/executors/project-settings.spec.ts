@@ -2,27 +2,28 @@
 import { projectNamed } from './project-settings';
 
 describe('projectNamed', () => {
+  const worker = (inferred: string) => ({ metadata: { technologies: ['go'], goWorker: inferred } });
   const projects = {
-    api: { root: 'workers/api', targets: { build: { options: { binary: 'api' } } } },
-    'auth-renamed': { root: 'workers/auth', targets: { build: { options: { binary: 'auth' } } } },
-    'svc-pay-renamed': { root: 'workers/pay', targets: { build: { options: { binary: 'svc-pay' } } } },
-    'lib-renamed': { root: 'libs/shared' },
+    api: worker('api'),
+    'auth-svc': worker('auth'),
+    'svc-pay-renamed': worker('svc-pay'),
+    // A project that took the old name after the worker was renamed (found by review): Nx maps auth to auth-svc.
+    auth: { metadata: {} },
+    'lib-renamed': {},
   };
 
-  it('keeps a name that is a project', () => {
+  it('keeps the name of a worker that is not renamed', () => {
     expect(projectNamed('api', projects)).toBe('api');
   });
 
-  it('maps the name inference gave a worker to the project that project.json renamed, by its build binary', () => {
-    expect(projectNamed('auth', projects)).toBe('auth-renamed');
+  it('maps the name inference gave a worker to the project that project.json renamed, even when another project now has that name', () => {
+    expect(projectNamed('auth', projects)).toBe('auth-svc');
     expect(projectNamed('svc-pay', projects)).toBe('svc-pay-renamed');
   });
 
-  it('leaves an unknown or ambiguous name as written, for the caller to report; a directory name alone maps to nothing', () => {
+  it('leaves any other name as written, for the caller to report', () => {
     expect(projectNamed('nosuch', projects)).toBe('nosuch');
-    expect(projectNamed('shared', projects)).toBe('shared');
-    const twice = { a: { root: 'one/x', targets: { build: { options: { binary: 'x' } } } }, b: { root: 'two/x', targets: { build: { options: { binary: 'x' } } } } };
-    expect(projectNamed('x', twice)).toBe('x');
+    expect(projectNamed('lib-renamed', projects)).toBe('lib-renamed');
     expect(projectNamed('api', undefined)).toBe('api');
   });
 });

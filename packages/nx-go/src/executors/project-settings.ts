@@ -2,6 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { loadServerSettings, SERVER_CONFIG_FILE, type ServerSettings, type WorkerSettings } from '../config/settings';
 import { loadBuildSettings } from '../config/worker-yaml';
+import { DEP_NAME } from '../plan/jobs';
 
 export interface Project {
   workspaceRoot: string;
@@ -42,12 +43,11 @@ export function projectRun(
 }
 
 /**
- * The project that `name` means in a build job dep (`auth:routes`): the project of that name, or else the
- * worker inference named so before a project.json renamed it (its build binary keeps the inferred name;
- * only workers have jobs). Nx itself maps the old name in the inferred dependsOn to the renamed project.
+ * The project that `name` means in a build job dep (`auth:routes`): the worker inference named so (its
+ * metadata keeps that name after a project.json renames it, and Nx maps the inferred dependsOn to it the
+ * same way), else the project of that name.
  */
-export function projectNamed(name: string, projects: Readonly<Record<string, { root: string; targets?: Record<string, { options?: Record<string, unknown> }> }>> | undefined): string {
-  if (!projects || projects[name]) return name;
-  const byBinary = Object.keys(projects).filter((p) => projects[p].targets?.build?.options?.binary === name);
-  return byBinary.length === 1 ? byBinary[0] : name;
+export function projectNamed(name: string, projects: Readonly<Record<string, { metadata?: Record<string, unknown> }>> | undefined): string {
+  const inferred = Object.keys(projects ?? {}).filter((p) => projects![p].metadata?.[DEP_NAME] === name);
+  return inferred.length === 1 ? inferred[0] : name;
 }

@@ -239,6 +239,8 @@ describe('project names', () => {
     expect(jobOf(p['workers/api'].targets!.build).output).toBe('workers/api/bin/svc-api');
     // In the options too, so the executor plans the same job when project.json renames the project.
     for (const t of ['build', 'build-prod', 'cross-compile']) expect(p['workers/api'].targets![t].options).toMatchObject({ binary: 'svc-api' });
+    // And in the metadata, for the build job deps that still name it so (projectNamed).
+    expect(p['workers/api'].metadata?.goWorker).toBe('svc-api');
   });
 
   it('names a workspace-root module after its module path', async () => {

@@ -10,6 +10,7 @@ import { contextNamedInputs, SOURCES_INPUT, sourceInputs, TEST_SOURCES_INPUT, te
 import { codeDigest, codeFingerprint, InferenceMemo } from './memo';
 import { brokenWorkerTargets, libraryTargets, withRuntimeNamedInputs, workerTargets } from './targets';
 import { jobNamedInputs } from './job-targets';
+import { DEP_NAME } from '../plan/jobs';
 import { readTextIfExists } from '../config/read-text';
 
 export interface GoPluginOptions {
@@ -141,7 +142,7 @@ export async function createGoNodes(
         name,
         projectType: isWorker ? ('application' as const) : ('library' as const),
         tags: ['go', isWorker ? 'go:worker' : 'go:library'],
-        metadata: { technologies: ['go'] },
+        metadata: { technologies: ['go'], ...(isWorker ? { [DEP_NAME]: name } : {}) },
       };
       const modules = replacedModules(root, goModText);
       const scope = (settings?: SourceSettings, files: string[] = []): DiskScope => ({ root, ...modules, settings, flagFiles: files, cacheDirs });

@@ -3,7 +3,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { isCrossProject } from '../config/jobs';
 import type { Worker } from '../plan/build';
 import { externalInputs, pluginRuntime, type InputDefinition } from '../plan/inputs';
-import { describeCmd, JOB_DEPS, jobDigest, jobTaskOf, jobInputName, jobOutputGlobs, jobTargetName, planJobs, runsGo, splitDep, type JobPlan } from '../plan/jobs';
+import { depInputs, describeCmd, JOB_DEPS, jobDepInputs, jobDigest, jobTaskOf, jobInputName, jobOutputGlobs, jobTargetName, planJobs, runsGo, splitDep, type JobPlan } from '../plan/jobs';
 import type { InferenceContext } from './targets';
 
 const technologies = ['go'];
@@ -39,38 +39,6 @@ function dependsOn(deps: readonly string[], self: string): NonNullable<TargetCon
   });
 }
 
-/**
- * What `deps` contributes to a task's hash: the named input of each same-worker dep (which holds that
- * dep's own same-worker deps), and for every other project's job reached through them its named input
- * there. A named input cannot name another project's, so those are gathered here; and since the
- * other project's job may itself depend further afield, the output files of the tasks it depends on
- * are hashed as well.
- */
-function depInputs(deps: readonly string[], worker: Pick<Worker, 'name' | 'settings'>): InputDefinition[] {
-  const inputs: InputDefinition[] = [];
-  const cross = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (d: string) => {
-    if (isCrossProject(d)) {
-      cross.add(d);
-      return;
-    }
-    if (seen.has(d)) return;
-    seen.add(d);
-    for (const next of worker.settings.jobs[d]?.deps ?? []) walk(next);
-  };
-  for (const d of deps) {
-    if (!isCrossProject(d)) inputs.push(jobInputName(d));
-    walk(d);
-  }
-  for (const d of cross) {
-    const { project, job } = splitDep(d, worker.name);
-    inputs.push({ input: jobInputName(job), projects: [project] });
-  }
-  if (cross.size) inputs.push({ dependentTasksOutputFiles: '**/*', transitive: true });
-  return inputs;
-}
-
 /** Adds build.deps to a build, test or vet target: it waits for the jobs, and their IDs are in its hash. */
 export function withBuildDeps(target: TargetConfiguration, worker: Pick<Worker, 'name' | 'settings'>): TargetConfiguration {
   const deps = worker.settings.deps;
@@ -84,11 +52,10 @@ export function withBuildDeps(target: TargetConfiguration, worker: Pick<Worker, 
 }
 
 function jobTarget(worker: Worker, plan: JobPlan, ctx: Pick<InferenceContext, 'pluginPackage' | 'pluginIdentity' | 'serverConfig'>): TargetConfiguration {
-  const crossDeps = depInputs(plan.deps, worker).filter((i) => typeof i !== 'string');
   return {
     executor: JOB_EXECUTOR,
     cache: worker.server.cache.enabled,
-    inputs: [jobInputName(plan.name), ...crossDeps, externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity)],
+    inputs: [jobInputName(plan.name), ...jobDepInputs(plan.deps, worker), externalInputs(ctx.pluginPackage), pluginRuntime(ctx.pluginIdentity)],
     outputs: [plan.outputDir, ...plan.outputs].map((o) => `{workspaceRoot}/${o}`),
     ...(plan.deps.length ? { dependsOn: dependsOn(plan.deps, worker.name) } : {}),
     // Options name only the job: its commands are hashed per task through its named input.

@@ -12,6 +12,7 @@ import { createGoNodes, filesUnder, isSkippedRoot, pluginIdentity, readSharedInp
 import { codeFingerprint, InferenceMemo } from './memo';
 import { jobNamedInputs } from './job-targets';
 import { brokenWorkerTargets, EXECUTORS, moduleTargets, withRuntimeNamedInputs, workerTargets, type ModuleContext } from './targets';
+import { DEP_NAME } from '../plan/jobs';
 import { readTextIfExists } from '../config/read-text';
 
 export interface LayoutPluginOptions extends GoPluginOptions {
@@ -395,7 +396,7 @@ function layoutProjects(
           });
           break;
         }
-        const base = { root: role.root, name, projectType: 'application' as const, tags: ['go', 'go:worker', ...tags], metadata: { technologies: ['go'] } };
+        const base = { root: role.root, name, projectType: 'application' as const, tags: ['go', 'go:worker', ...tags], metadata: { technologies: ['go'], [DEP_NAME]: name } };
         add(w.file, role.root, goProject(role, name, base, w.enabled, w.error, undefined));
         break;
       }
@@ -404,7 +405,7 @@ function layoutProjects(
         // TQServer's build script names the server binary after the module: server/bin/tqserver.
         const binary = role.server && role.moduleRoot !== undefined ? basename(modulePath(goModOf(role.moduleRoot)) ?? name) : undefined;
         const tags = ['go', 'go:main', ...(role.server ? ['tqserver:server'] : [])];
-        const base = { root: role.root, name, projectType: 'application' as const, tags, metadata: { technologies: ['go'] } };
+        const base = { root: role.root, name, projectType: 'application' as const, tags, metadata: { technologies: ['go'], [DEP_NAME]: name } };
         const project = goProject(role, name, base, 'always', undefined, binary !== undefined && binary !== name ? binary : undefined);
         add(posix.join(role.root, 'go.mod'), role.root, project, role.ownModule ? undefined : role.moduleRoot);
         break;

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { isCrossProject, JOBS_DIR, type JobCmd, type JobSpec } from '../config/jobs';
 import type { WorkerSettings } from '../config/settings';
+import type { InputDefinition } from './inputs';
 import { sha256Hex } from './sha256';
 
 export interface JobPlan {
@@ -42,6 +43,12 @@ export function jobOutputDir(workerRoot: string, job: string): string {
  * (executors/overrides.ts checks the run's task graph against it).
  */
 export const JOB_DEPS = 'jobDeps';
+
+/**
+ * Project metadata: the name inference gave a worker, which its build job deps (`auth:routes`) keep using
+ * after a project.json renames the project (Nx maps the inferred dependsOn the same way).
+ */
+export const DEP_NAME = 'goWorker';
 
 /** A dep as written (`gen`, `project:gen`) as a job target: `job-gen` of this project, or `project:job-gen`. */
 export function jobTaskOf(dep: string): string {
@@ -117,4 +124,41 @@ export function describeCmd(cmd: JobCmd): string {
   if ('cat' in cmd) return `cat > ${cmd.cat.output} <<< ${JSON.stringify(cmd.cat.template)}`;
   const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${v}`);
   return [...(cmd.dir ? [`(in ${cmd.dir})`] : []), ...env, ...cmd.exec].join(' ');
+}
+
+/**
+ * What `deps` contributes to a task's hash: the named input of each same-worker dep (which holds that
+ * dep's own same-worker deps), and for every other project's job reached through them its named input
+ * there. A named input cannot name another project's, so those are gathered here; and since the
+ * other project's job may itself depend further afield, the output files of the tasks it depends on
+ * are hashed as well.
+ */
+export function depInputs(deps: readonly string[], worker: { name: string; settings: Pick<WorkerSettings, 'jobs'> }): InputDefinition[] {
+  const inputs: InputDefinition[] = [];
+  const cross = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (d: string) => {
+    if (isCrossProject(d)) {
+      cross.add(d);
+      return;
+    }
+    if (seen.has(d)) return;
+    seen.add(d);
+    for (const next of worker.settings.jobs[d]?.deps ?? []) walk(next);
+  };
+  for (const d of deps) {
+    if (!isCrossProject(d)) inputs.push(jobInputName(d));
+    walk(d);
+  }
+  for (const d of cross) {
+    const { project, job } = splitDep(d, worker.name);
+    inputs.push({ input: jobInputName(job), projects: [project] });
+  }
+  if (cross.size) inputs.push({ dependentTasksOutputFiles: '**/*', transitive: true });
+  return inputs;
+}
+
+/** What a job's target adds for its deps: depInputs without the same-worker names, which its own named input holds. */
+export function jobDepInputs(deps: readonly string[], worker: { name: string; settings: Pick<WorkerSettings, 'jobs'> }): InputDefinition[] {
+  return depInputs(deps, worker).filter((i) => typeof i !== 'string');
 }

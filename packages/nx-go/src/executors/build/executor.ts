@@ -6,11 +6,12 @@ import { loadServerSettings, readWorkerFacts, type ServerSettings } from '../../
 import { kindOf, makeWorker, outputPath, planBuild, planMatrix, platformName, targetPlatforms, type BuildJob, type Worker } from '../../plan/build';
 import { replacedModules, type DiskScope } from '../../plan/disk-inputs';
 import { findJobInput, jobInput, SOURCES_INPUT, sourceInputs } from '../../plan/inputs';
+import { depInputs } from '../../plan/jobs';
 import { readStamp, runBuildJob, type StampResult } from '../../run/build-job';
 import { INTERRUPTS } from '../../run/process';
 import { gitIgnoredFiles, isWorkTree, unhashableWorkspace, unhashedEmbeds, type EmbedScan, type HashedModule } from '../../run/embeds';
 import { projectRun } from '../project-settings';
-import { buildInputsKept, overrideProblems } from '../overrides';
+import { buildInputsKept, overrideProblems, withDepInputs } from '../overrides';
 import { depDirs } from '../job/dep-dirs';
 import { batchParallelism, defaultParallelism, limiter } from './parallelism';
 
@@ -169,7 +170,7 @@ export async function runBuildTask(
     return fail(message(e));
   }
   const written = plan.jobs.map(({ job }) => job.output);
-  const overridden = overrideProblems(context, run.label, { kept: buildInputsKept(plan.jobs.map(({ job }) => job)), root: run.root, written, deps: plan.jobs[0]?.job.deps });
+  const overridden = overrideProblems(context, run.label, { kept: withDepInputs(buildInputsKept(plan.jobs.map(({ job }) => job)), depInputs(plan.jobs[0]?.job.deps ?? [], run)), root: run.root, written, deps: plan.jobs[0]?.job.deps });
   if (overridden) return fail(overridden);
   // The hash was computed from the jobs inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);

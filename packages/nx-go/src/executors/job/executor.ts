@@ -1,9 +1,9 @@
 // The job executor: plans the worker's build job again from its config (as inference did) and runs it.
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { findJobDigest, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
+import { findJobDigest, jobDepInputs, jobDigest, jobInputName, planJobs } from '../../plan/jobs';
 import { runJob } from '../../run/job';
 import { projectRun } from '../project-settings';
-import { jobInputs, overrideProblems } from '../overrides';
+import { jobInputs, overrideProblems, withDepInputs } from '../overrides';
 import { depDirs } from './dep-dirs';
 
 export interface JobExecutorOptions {
@@ -33,7 +33,7 @@ export default async function jobExecutor(options: JobExecutorOptions, context: 
   if (hashed !== undefined && hashed !== jobDigest(plan)) {
     return fail(`${run.label}: the build settings changed after Nx computed this task's hash; run the command again`);
   }
-  const overridden = overrideProblems(context, run.label, { kept: jobInputs(plan.name), root: run.root, written: [plan.outputDir, ...plan.outputs], deps: plan.deps });
+  const overridden = overrideProblems(context, run.label, { kept: withDepInputs(jobInputs(plan.name), jobDepInputs(plan.deps, run)), root: run.root, written: [plan.outputDir, ...plan.outputs], deps: plan.deps });
   if (overridden) return fail(overridden);
   const deps = depDirs(plan.deps, run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
