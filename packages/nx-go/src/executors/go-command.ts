@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { join, posix } from 'node:path';
 import { runStep } from '../run/process';
 import { projectOf } from './project-settings';
-import { overrideProblems, type KeptInputs } from './overrides';
+import { jobDepInputsOf, overrideProblems, withDepInputs, type KeptInputs } from './overrides';
 
 export interface GoCommandOptions {
   /** Accepted and ignored: these targets read neither config/server.yaml nor config.yaml. */
@@ -28,7 +28,8 @@ export async function runGoSubcommands(
   const project = projectOf(context, options.verbose);
   // go test and go vet compile what the worker's build jobs generate; cached targets keep the plugin's inputs and outputs.
   const written = (check.writes ?? []).map((w) => posix.join(project.root, w));
-  const overridden = overrideProblems(context, project.label, { kept: check.kept, root: project.root, written, options: options as Record<string, unknown> });
+  const kept = check.kept && withDepInputs(check.kept, jobDepInputsOf(context));
+  const overridden = overrideProblems(context, project.label, { kept, root: project.root, written, options: options as Record<string, unknown> });
   if (overridden) {
     console.error(overridden);
     return { success: false };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BuildJob } from '../plan/build';
 import { depInputs, jobDepInputs } from '../plan/jobs';
 import { buildInputs, goEnvInput, jobInput, namedInputsDigest } from '../plan/inputs';
-import { BUILD_INPUTS, buildInputsKept, DOCKER_INPUTS, withDepInputs, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
+import { BUILD_INPUTS, buildInputsKept, DOCKER_INPUTS, jobDepInputsOf, withDepInputs, jobInputs, jobOrderError, overrideProblems, redefinedNamedInputsError, replacedInputsError, replacedOutputsError, TEST_INPUTS, VENDOR_INPUTS } from './overrides';
 
 type Edges = 'ids' | 'edges';
 const task = (id: string) => {
@@ -264,6 +264,42 @@ describe('replacedInputsError', () => {
       expect(depInputs(['gen'], worker)).toEqual(['go-job-gen', { input: 'go-job-routes', projects: ['auth'] }, { dependentTasksOutputFiles: '**/*', transitive: true }]);
       expect(replacedInputsError(ctx(BUILD), 'api: build', build)).toContain('(missing: go-job-gen, go-job-routes of auth, the output files of the tasks it depends on)');
       expect(withDepInputs(BUILD_INPUTS, [])).toBe(BUILD_INPUTS);
+    });
+  });
+
+  describe('jobDepInputsOf: test and vet, from the project configuration', () => {
+    const settings = { jobs: { gen: { deps: ['version', 'auth:routes'] }, version: { deps: [] } } } as unknown as Parameters<typeof depInputs>[1]['settings'];
+    const context = (jobDeps: unknown) =>
+      ({
+        projectName: 'api',
+        target: { executor: '@tqserver/nx-go:test', cache: true, metadata: { jobDeps } },
+        projectsConfigurations: {
+          version: 2,
+          projects: {
+            api: {
+              root: 'workers/api',
+              targets: {
+                'job-gen': { metadata: { job: { deps: ['version', 'auth:routes'] } } },
+                'job-version': { metadata: { job: { deps: [] } } },
+                test: {},
+              },
+            },
+          },
+        },
+      }) as unknown as ExecutorContext;
+
+    it('rebuilds what withBuildDeps gave the target: the own jobs, and another worker\'s job reached through them', () => {
+      expect(jobDepInputsOf(context(['job-gen']))).toEqual(depInputs(['gen'], { name: 'api', settings }));
+      expect(jobDepInputsOf(context(['job-gen']))).toEqual(['go-job-gen', { input: 'go-job-routes', projects: ['auth'] }, { dependentTasksOutputFiles: '**/*', transitive: true }]);
+      expect(jobDepInputsOf(context(['auth:job-routes', 'job-version']))).toEqual(depInputs(['auth:routes', 'version'], { name: 'api', settings }));
+      expect(jobDepInputsOf(context(undefined))).toEqual([]);
+    });
+
+    it('fails a test whose inputs dropped them', () => {
+      const kept = withDepInputs(TEST_INPUTS, jobDepInputsOf(context(['job-gen'])));
+      const TEST = ['go-test-sources', '^go-sources', 'go-test-context', 'go-env'];
+      expect(replacedInputsError(ctx([...TEST, ...jobDepInputsOf(context(['job-gen']))]), 'api: test', kept)).toBeUndefined();
+      expect(replacedInputsError(ctx([...TEST, 'go-job-gen']), 'api: test', kept)).toContain('(missing: go-job-routes of auth, the output files of the tasks it depends on)');
     });
   });
 
