@@ -154,6 +154,14 @@ describe.each(NX_VERSIONS.map((v) => [v]))('nx %s', (nxVersion) => {
     expect(stamp.code).not.toBe(0);
     expect(stamp.output).toContain('also the git stamp written into the binary');
     ws.remove('workers/api/project.json');
+    // auth's test inputs without its routes job's ID: a change to the job would be served a stale test result.
+    const testInputs: unknown[] = JSON.parse(ws.nxOk(['show', 'project', 'auth', '--json']).output).targets.test.inputs;
+    expect(testInputs).toContain('go-job-routes');
+    ws.write('workers/auth/project.json', JSON.stringify({ targets: { test: { inputs: testInputs.filter((i) => i !== 'go-job-routes') } } }));
+    const authTest = ws.nx(['test', 'auth', '--skip-nx-cache']);
+    expect(authTest.code).not.toBe(0);
+    expect(authTest.output).toContain('also the IDs of the build jobs it waits for (missing: go-job-routes)');
+    ws.remove('workers/auth/project.json');
   });
 
   it('runs the init generator: max_parallel and cache.dir from server.yaml land in nx.json', () => {
