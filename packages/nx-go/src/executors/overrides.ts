@@ -105,7 +105,7 @@ export function withDepInputs(kept: KeptInputs, wanted: readonly InputDefinition
 /**
  * The dep inputs inference gave a target that waits for build jobs (depInputs), rebuilt from what the
  * project's configuration says: the target's `metadata.jobDeps`, and the deps of the worker's own job
- * targets (their `metadata.job.deps`). For test and vet, whose executors read no worker settings.
+ * targets (their `metadata.job.deps`). For test, vet and docker-build, whose executors read no worker settings.
  */
 export function jobDepInputsOf(context: Context): InputDefinition[] {
   const listed: unknown = context.target?.metadata?.[JOB_DEPS];

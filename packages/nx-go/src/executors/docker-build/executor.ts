@@ -4,7 +4,7 @@ import { parseStamp, type Stamp } from '../../run/build-job';
 import { runStep } from '../../run/process';
 import { STAMP_COMMAND } from '../../plan/inputs';
 import { projectOf } from '../project-settings';
-import { DOCKER_INPUTS, overrideProblems } from '../overrides';
+import { DOCKER_INPUTS, jobDepInputsOf, overrideProblems, withDepInputs } from '../overrides';
 
 export interface DockerBuildOptions {
   /** Workspace-relative Dockerfile; the build context is the workspace root. */
@@ -39,7 +39,7 @@ export function dockerArgv(options: DockerBuildOptions, stamp: Stamp): string[] 
 
 export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = projectOf(context);
-  const overridden = overrideProblems(context, project.label, { kept: DOCKER_INPUTS });
+  const overridden = overrideProblems(context, project.label, { kept: withDepInputs(DOCKER_INPUTS, jobDepInputsOf(context)) });
   if (overridden) {
     logger.error(overridden);
     return { success: false };
