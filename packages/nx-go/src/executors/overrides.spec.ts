@@ -243,7 +243,7 @@ describe('replacedInputsError', () => {
   });
 
   describe('withDepInputs: the IDs of the build jobs a task waits for', () => {
-    const worker = { name: 'api', settings: { jobs: { gen: { deps: ['auth:routes'] } } } } as unknown as Parameters<typeof depInputs>[1];
+    const worker = { name: 'api', settings: { jobs: { gen: { deps: ['auth:routes'] } } } };
     const JOB_CHECK = withDepInputs(jobInputs('copy'), jobDepInputs(['auth:routes'], worker));
 
     it('passes the inputs inference writes for a job and a build, whatever project a rename put in them', () => {
@@ -268,7 +268,7 @@ describe('replacedInputsError', () => {
   });
 
   describe('jobDepInputsOf: test and vet, from the project configuration', () => {
-    const settings = { jobs: { gen: { deps: ['version', 'auth:routes'] }, version: { deps: [] } } } as unknown as Parameters<typeof depInputs>[1]['settings'];
+    const settings = { jobs: { gen: { deps: ['version', 'auth:routes'] }, version: { deps: [] } } };
     const context = (jobDeps: unknown) =>
       ({
         projectName: 'api',

@@ -6,7 +6,7 @@ import { minimatch } from 'minimatch';
 import type { BuildJob } from '../plan/build';
 import type { InputDefinition } from '../plan/inputs';
 import { CGO_TOOLCHAIN_INPUT, CONTEXT_INPUT, CROSS_INPUT, findJobInput, findRuntime, isGoEnvInput, namedInputsDigest, PLUGIN_RUNTIME_MARK, SOURCES_INPUT, STAMP_INPUT, TEST_CONTEXT_INPUT, TEST_SOURCES_INPUT, usesCgo } from '../plan/inputs';
-import { depInputs, JOB_DEPS, jobInputName, jobTargetName, jobTaskOf } from '../plan/jobs';
+import { depInputs, depOfJobTask, JOB_DEPS, jobInputName, jobTaskOf } from '../plan/jobs';
 import { projectNamed } from './project-settings';
 
 /**
@@ -111,14 +111,14 @@ export function jobDepInputsOf(context: Context): InputDefinition[] {
   const listed: unknown = context.target?.metadata?.[JOB_DEPS];
   if (!Array.isArray(listed) || !listed.length) return [];
   const self = context.projectName ?? '';
-  const deps = listed.filter((j): j is string => typeof j === 'string').map((j) => (j.includes(':') ? `${projectOfJob(j)}:${jobOf(targetOf(j))}` : jobOf(j)));
-  const targets = context.projectsConfigurations?.projects[self]?.targets ?? {};
+  const deps = listed.map((j) => (typeof j === 'string' ? depOfJobTask(j) : undefined)).filter((d): d is string => d !== undefined);
   const jobs: Record<string, { deps: string[] }> = {};
-  for (const [name, t] of Object.entries(targets)) {
+  for (const [name, t] of Object.entries(context.projectsConfigurations?.projects[self]?.targets ?? {})) {
+    const job = depOfJobTask(name);
     const planned = (t.metadata?.job as { deps?: unknown } | undefined)?.deps;
-    if (name.startsWith(JOB_TARGET_PREFIX) && Array.isArray(planned)) jobs[jobOf(name)] = { deps: planned.filter((d): d is string => typeof d === 'string') };
+    if (job !== undefined && Array.isArray(planned)) jobs[job] = { deps: planned.filter((d): d is string => typeof d === 'string') };
   }
-  return depInputs(deps, { name: self, settings: { jobs } as unknown as Parameters<typeof depInputs>[1]['settings'] });
+  return depInputs(deps, { name: self, settings: { jobs } });
 }
 
 /** test and vet: the test sources, the dependencies' sources, the test context and `go env`. */
@@ -317,9 +317,6 @@ function reachedTargets(graph: Pick<TaskGraph, 'tasks' | 'dependencies'>, id: st
 }
 
 const targetOf = (job: string) => job.slice(job.lastIndexOf(':') + 1);
-const JOB_TARGET_PREFIX = jobTargetName('');
-/** `job-routes` -> `routes`. */
-const jobOf = (target: string) => (target.startsWith(JOB_TARGET_PREFIX) ? target.slice(JOB_TARGET_PREFIX.length) : target);
 const projectOfJob = (job: string) => job.slice(0, job.lastIndexOf(':'));
 
 /** The job as a dependsOn entry of a target of `self`: `"job-gen"`, or `{"projects":["auth"],"target":"job-gen"}`. */

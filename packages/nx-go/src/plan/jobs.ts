@@ -56,6 +56,15 @@ export function jobTaskOf(dep: string): string {
   return project ? `${project}:${jobTargetName(job)}` : jobTargetName(job);
 }
 
+/** jobTaskOf's inverse: `job-gen` -> `gen`, `project:job-gen` -> `project:gen`; undefined for a target that is no job. */
+export function depOfJobTask(task: string): string | undefined {
+  const i = task.lastIndexOf(':');
+  const target = task.slice(i + 1);
+  const prefix = jobTargetName('');
+  if (!target.startsWith(prefix)) return undefined;
+  return `${task.slice(0, i + 1)}${target.slice(prefix.length)}`;
+}
+
 /** `project:job` -> its parts; a bare name is a job of `self`. */
 export function splitDep(dep: string, self: string): { project: string; job: string } {
   if (!isCrossProject(dep)) return { project: self, job: dep };
@@ -133,7 +142,10 @@ export function describeCmd(cmd: JobCmd): string {
  * other project's job may itself depend further afield, the output files of the tasks it depends on
  * are hashed as well.
  */
-export function depInputs(deps: readonly string[], worker: { name: string; settings: Pick<WorkerSettings, 'jobs'> }): InputDefinition[] {
+/** The jobs of a worker as depInputs walks them: each one's deps as written. */
+type JobDeps = Readonly<Record<string, { readonly deps?: readonly string[] }>>;
+
+export function depInputs(deps: readonly string[], worker: { name: string; settings: { jobs: JobDeps } }): InputDefinition[] {
   const inputs: InputDefinition[] = [];
   const cross = new Set<string>();
   const seen = new Set<string>();
@@ -159,6 +171,6 @@ export function depInputs(deps: readonly string[], worker: { name: string; setti
 }
 
 /** What a job's target adds for its deps: depInputs without the same-worker names, which its own named input holds. */
-export function jobDepInputs(deps: readonly string[], worker: { name: string; settings: Pick<WorkerSettings, 'jobs'> }): InputDefinition[] {
+export function jobDepInputs(deps: readonly string[], worker: { name: string; settings: { jobs: JobDeps } }): InputDefinition[] {
   return depInputs(deps, worker).filter((i) => typeof i !== 'string');
 }

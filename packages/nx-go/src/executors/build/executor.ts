@@ -170,7 +170,9 @@ export async function runBuildTask(
     return fail(message(e));
   }
   const written = plan.jobs.map(({ job }) => job.output);
-  const overridden = overrideProblems(context, run.label, { kept: withDepInputs(buildInputsKept(plan.jobs.map(({ job }) => job)), depInputs(plan.jobs[0]?.job.deps ?? [], run)), root: run.root, written, deps: plan.jobs[0]?.job.deps });
+  const jobDeps = plan.jobs[0]?.job.deps ?? [];
+  const kept = withDepInputs(buildInputsKept(plan.jobs.map(({ job }) => job)), depInputs(jobDeps, run));
+  const overridden = overrideProblems(context, run.label, { kept, root: run.root, written, deps: jobDeps });
   if (overridden) return fail(overridden);
   // The hash was computed from the jobs inference planned; building anything else would cache a lie.
   const hashed = findJobInput(context.target?.inputs);
@@ -187,7 +189,7 @@ export async function runBuildTask(
   if (unhashable) return fail(unhashable);
   const embeds = unhashedEmbeds(run.workspaceRoot, modules, git, session.embeds);
   if (embeds.length) return fail(`${run.label}: ${embeds.join('\n')}`);
-  const deps = depDirs(plan.jobs[0]?.job.deps ?? [], run.name, context);
+  const deps = depDirs(jobDeps, run.name, context);
   if ('error' in deps) return fail(`${run.label}: ${deps.error}`);
   const { workspaceRoot, settings, verbose } = run;
   for (const file of plan.stale) rmSync(join(workspaceRoot, file), { force: true });
