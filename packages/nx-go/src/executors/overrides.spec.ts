@@ -257,6 +257,11 @@ describe('replacedInputsError', () => {
     it("fails a job whose inputs, copied from nx show project, dropped another worker's job ID: a change there would be served stale", () => {
       const error = replacedInputsError(ctx(['go-job-copy', { externalDependencies: ['@tqserver/nx-go'] }]), 'api: job-copy', JOB_CHECK);
       expect(error).toContain('also the IDs of the build jobs it waits for (missing: go-job-routes of auth, the output files of the tasks it depends on)');
+      // A narrower glob, or one that is not transitive, hashes less than inference does (found by review).
+      for (const narrowed of [{ dependentTasksOutputFiles: 'nothing.none', transitive: true }, { dependentTasksOutputFiles: '**/*' }]) {
+        const inputs = ['go-job-copy', { input: 'go-job-routes', projects: ['auth'] }, narrowed];
+        expect(replacedInputsError(ctx(inputs), 'api: job-copy', JOB_CHECK)).toContain('(missing: the output files of the tasks it depends on)');
+      }
     });
 
     it("fails a build that dropped its own job's ID, or the one its job reaches in another worker", () => {

@@ -80,11 +80,12 @@ export const DOCKER_INPUTS: KeptInputs = buildInputsKept([{ stamp: true, env: { 
 /** Whether `inputs` hold `wanted`, an input depInputs writes; another project's is matched by its named input (a rename may change `projects`). */
 function holdsDepInput(inputs: readonly unknown[], wanted: InputDefinition): boolean {
   if (typeof wanted === 'string') return inputs.includes(wanted);
-  const w = wanted as { input?: string; dependentTasksOutputFiles?: string };
+  const w = wanted as { input?: string; dependentTasksOutputFiles?: string; transitive?: boolean };
   return inputs.some((i) => {
-    const o = i as { input?: unknown; dependentTasksOutputFiles?: unknown } | null;
+    const o = i as { input?: unknown; dependentTasksOutputFiles?: unknown; transitive?: unknown } | null;
     if (!o || typeof o !== 'object') return false;
-    return w.input !== undefined ? o.input === w.input : o.dependentTasksOutputFiles !== undefined;
+    // The dependencies' output files as inference hashes them: all of them, transitively (a narrower glob hashes less).
+    return w.input !== undefined ? o.input === w.input : o.dependentTasksOutputFiles === w.dependentTasksOutputFiles && o.transitive === w.transitive;
   });
 }
 
