@@ -12,7 +12,8 @@
 //   one go build of every main package           the floor: one go process, through a go.work (GOWORK, outside the workspace)
 //   nx run-many -t build, all from the Nx cache
 //   N nx:run-commands tasks running `true`       Nx's own floor: a workspace without the plugin, N project.json files
-// The shell and go rows delete the binaries first: the plugin always links into a new temp file.
+// Every miss row (nx, the loops) deletes the binaries first, untimed: the plugin always links into a new temp file and
+// renames it over the old binary, and unlinking 100 old binaries is work the loops would be spared.
 //
 // Usage: node tools/bench/run-many.js [--n 100] [--runs 3] [--nx-version 24.0.6,23.3.2] [--layout generated,tqserver]
 //                                     [--parallel <nx --parallel; default: Nx's own>] [--keep] [--idle-wait 30] [--idle-budget 180]
@@ -151,7 +152,7 @@ function measureOne(nxVersion, layout, n, runs, seed, scratch) {
   };
   const HIT = ['local cache', 'existing outputs match the cache, left as is'];
   const variants = {
-    nxMiss: { label: 'nx run-many -t build --skip-nx-cache (every task a miss)', run: () => runNx(['--skip-nx-cache'], ['miss']) },
+    nxMiss: { label: 'nx run-many -t build --skip-nx-cache (every task a miss)', run: () => (removeOutputs(), runNx(['--skip-nx-cache'], ['miss'])) },
     seq: { label: 'the same go builds, sequential shell loop', run: () => (removeOutputs(), lib.timeRun('bash', [seqScript], { cwd: ws, env }).ms) },
     par: { label: 'the same go builds, 2 at a time (xargs -P2)', run: () => (removeOutputs(), lib.timeRun('sh', ['-c', `xargs -d '\\n' -n1 -P2 sh -c < ${lib.shellQuote(parList)}`], { cwd: ws, env }).ms) },
     floor: { label: `one go build of all ${jobs.length} main packages (go.work; the floor)`, run: () => lib.timeRun(floorArgv[0], floorArgv.slice(1), { cwd: ws, env: floorEnv }).ms },

@@ -1,10 +1,11 @@
 // The //go:embed guard: an embedded file left out of the hash fails the build instead of caching a stale binary.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { sourceInputs } from '../plan/inputs';
-import { embedPatterns, gitIgnoredFiles, unhashableWorkspace, unhashedEmbeds } from './embeds';
+import fg from 'fast-glob';
+import { embedPatterns, gitIgnoredFiles, goFilesUnder, unhashableWorkspace, unhashedEmbeds } from './embeds';
 
 describe('embedPatterns', () => {
   it.each([
@@ -18,6 +19,60 @@ describe('embedPatterns', () => {
     ['var (\n    //go:embed a.txt\n    a string\n)', ['a.txt']],
   ])('%j -> %j', (src, expected) => {
     expect(embedPatterns(src)).toEqual(expected);
+  });
+});
+
+describe('goFilesUnder', () => {
+  let ws: string;
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'nx-go-gofiles-'));
+    for (const f of [
+      'go.mod',
+      'main.go',
+      'main_test.go',
+      'src/a.go',
+      'src/deep/b.go',
+      'src/deep/b.txt',
+      'src/.hidden/c.go',
+      'src/.d.go',
+      'src/testdata/d.go',
+      'src/vendor/e.go',
+      'bin/f.go',
+      'dist/g.go',
+      'node_modules/h.go',
+      'workers/api/main.go',
+      'workers/api/src/i.go',
+      'workers/apix/j.go',
+      '_under/k.go',
+    ]) {
+      mkdirSync(dirname(join(ws, f)), { recursive: true });
+      writeFileSync(join(ws, f), 'package x\n');
+    }
+    symlinkSync(join(ws, 'src'), join(ws, 'linked'));
+    // A link back up would loop for ever if followed each time.
+    symlinkSync(ws, join(ws, 'src/deep/up'));
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it.each([
+    ['.', ['workers/api']],
+    ['.', []],
+    ['src', []],
+    ['workers/api', []],
+  ])('under %s, without the nested roots %j, finds what fast-glob finds', (root, nested) => {
+    const prefix = root === '.' ? '' : `${root}/`;
+    const ignore = ['**/vendor/**', '**/testdata/**', '**/bin/**', '**/dist/**', '**/node_modules/**', '**/*_test.go', ...nested.map((r) => `${r}/**`), '**/up/**'];
+    const expected = fg.sync(`${prefix}**/*.go`, { cwd: ws, ignore });
+    const found = goFilesUnder(ws, root, nested).filter((f) => !f.split('/').includes('up'));
+    expect(found.sort()).toEqual(expected.sort());
+    expect(found).toContain(root === '.' ? '_under/k.go' : `${prefix}${root === 'workers/api' ? 'src/i.go' : 'deep/b.go'}`);
+  });
+
+  it('follows a link to a directory once, so a link back up ends', () => {
+    const found = goFilesUnder(ws, '.', []);
+    expect(found).toEqual(expect.arrayContaining(['linked/a.go', 'linked/deep/b.go', 'src/a.go', 'src/deep/b.go']));
+    // The link back up is followed once, wherever the walk meets it first.
+    expect(found.filter((f) => f.endsWith('/up/main.go'))).toHaveLength(1);
   });
 });
 

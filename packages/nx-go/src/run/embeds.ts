@@ -1,6 +1,6 @@
 // Guards the hash against //go:embed: every file a binary embeds must be among the files its task hashes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import fg from 'fast-glob';
 import { ignoredFileSpecs, type DiskScope } from '../plan/disk-inputs';
@@ -23,7 +23,51 @@ export function embedPatterns(source: string): string[] {
   return out;
 }
 
-const GO_IGNORED = ['**/vendor/**', '**/testdata/**', '**/bin/**', '**/dist/**', '**/node_modules/**'];
+/** Directories, at any depth, whose Go files are never built from (or not this module's). */
+const GO_IGNORED_DIRS = new Set(['vendor', 'testdata', 'bin', 'dist', 'node_modules']);
+
+/**
+ * The non-test .go files below `root` (workspace-relative, `/`-separated), as fast-glob's `**\/*.go` would
+ * find them: no dot entries, symbolic links followed (each target once), GO_IGNORED_DIRS and the roots of
+ * nested projects left out. A walk of its own: fast-glob compiled its patterns again on every call, 2.5 ms
+ * of a batch's one thread per worker, while the batch's go builds wait on that thread to start.
+ */
+export function goFilesUnder(workspaceRoot: string, root: string, nested: readonly string[] = []): string[] {
+  const skip = new Set(nested);
+  const followed = new Set<string>();
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(rel ? join(workspaceRoot, rel) : workspaceRoot, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      let dir = entry.isDirectory();
+      let file = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(join(workspaceRoot, path));
+          dir = target.isDirectory() && !followed.has(`${target.dev}:${target.ino}`);
+          if (dir) followed.add(`${target.dev}:${target.ino}`);
+          file = target.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (dir) {
+        if (!GO_IGNORED_DIRS.has(entry.name) && !skip.has(path)) walk(path);
+      } else if (file && entry.name.endsWith('.go') && !entry.name.endsWith('_test.go')) {
+        out.push(path);
+      }
+    }
+  };
+  walk(root === '.' || root === '' ? '' : root);
+  return out;
+}
 
 function toGlob(root: string, input: string): string {
   return input.replace('{projectRoot}', root === '.' ? '' : root).replace(/^\//, '');
@@ -95,7 +139,7 @@ function embeddersOf(workspaceRoot: string, mod: HashedModule, seen: EmbedScan):
   const key = `${mod.root}\0${(mod.nested ?? []).join('\0')}`;
   let embedders = seen.get(key);
   if (embedders === undefined) {
-    const goFiles = fg.sync(`${mod.root === '.' ? '' : `${mod.root}/`}**/*.go`, { cwd: workspaceRoot, ignore: [...GO_IGNORED, '**/*_test.go', ...(mod.nested ?? []).map((r) => `${r}/**`)] });
+    const goFiles = goFilesUnder(workspaceRoot, mod.root, mod.nested);
     embedders = goFiles
       .map((file) => ({ file, patterns: embedPatterns(readFileSync(posix.join(workspaceRoot, file), 'utf8')) }))
       .filter((e) => e.patterns.length > 0);

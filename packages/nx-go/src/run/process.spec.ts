@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStep, WATCHER_SCRIPT } from './process';
+import { runStep, startWatcher, WATCHER_SCRIPT, watcherPath } from './process';
 
 jest.mock('execa', () => jest.requireActual('./execa.spec-support'));
 
@@ -73,14 +73,14 @@ describe('runStep', () => {
 });
 
 describe('the watcher script', () => {
-  /** A detached `sleep` (its own group, as a step is) and a watcher fed by a pipe this test holds. */
-  function start(): { group: number; file: string; watcher: ReturnType<typeof spawn> } {
+  /** A detached `sleep` (its own group, as a step is) and a watcher fed by a pipe this test holds, step 7 registered. */
+  function start(name = '.api.123.tmp'): { group: number; file: string; watcher: ReturnType<typeof spawn> } {
     const step = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     step.unref();
-    const file = join(dir, '.api.123.tmp');
+    const file = join(dir, name);
     writeFileSync(file, 'half a binary');
-    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { stdio: ['pipe', 'ignore', 'ignore'] });
-    watcher.stdin!.write(`${step.pid}\n`);
+    const watcher = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watcher.stdin!.write(`f7 ${watcherPath(file)}\ng7 ${step.pid}\n`);
     return { group: step.pid!, file, watcher };
   }
   const exited = (child: ReturnType<typeof spawn>) => new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -108,21 +108,64 @@ describe('the watcher script', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('on "done" leaves the group and the file alone', async () => {
-    const { group, file, watcher } = start();
-    const done = exited(watcher);
-    watcher.stdin!.end('done\n');
+  it('forgets a step that ended ("d<id>"), and still cleans up after the steps that had not', async () => {
+    const ended = start();
+    const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    other.unref();
+    const otherFile = join(dir, '.auth.123.tmp');
+    writeFileSync(otherFile, 'x');
+    // Step 70's id starts with step 7's: only the exact id is forgotten.
+    ended.watcher.stdin!.write(`f70 ${watcherPath(otherFile)}\ng70 ${other.pid}\nd7\n`);
+    const done = exited(ended.watcher);
+    ended.watcher.stdin!.end();
     await done;
-    expect(alive(group)).toBe(true);
-    expect(existsSync(file)).toBe(true);
-    process.kill(-group, 'SIGKILL');
+    expect(alive(ended.group)).toBe(true);
+    expect(existsSync(ended.file)).toBe(true);
+    expect(await eventually(() => !alive(other.pid!))).toBe(true);
+    expect(existsSync(otherFile)).toBe(false);
+    process.kill(-ended.group, 'SIGKILL');
+  });
+
+  it.each([
+    ['spaces and a glob character', 'bin dir *.tmp'],
+    ['a backslash and a newline', 'odd\\name\nsecond line'],
+    ['a trailing newline', 'ends\n'],
+  ])('removes a file whose name holds %s, and nothing else', async (_label, name) => {
+    const { group, file, watcher } = start(name);
+    const bystander = join(dir, 'bin dir x.tmp');
+    writeFileSync(bystander, 'keep');
+    const done = exited(watcher);
+    watcher.stdin!.end();
+    await done;
+    expect(await eventually(() => !alive(group))).toBe(true);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(bystander)).toBe(true);
   });
 
   it('with no group yet, on EOF only removes the file', async () => {
     const file = join(dir, '.api.456.tmp');
     writeFileSync(file, 'x');
-    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', file], { input: '' });
+    const r = spawnSync('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher'], { input: `f1 ${watcherPath(file)}\n` });
     expect(r.status).toBe(0);
     expect(existsSync(file)).toBe(false);
   });
 });
+
+describe('startWatcher', () => {
+  it('shares one watcher process among the steps of an executor', async () => {
+    const before = watcherPids();
+    const steps = [1, 2, 3].map(() => startWatcher([join(dir, 'none')]));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = watcherPids().filter((pid) => !before.includes(pid)).length;
+    for (const s of steps) s.release();
+    // None, when an earlier test of this file already started it.
+    expect(started).toBeLessThanOrEqual(1);
+    expect(watcherPids().length).toBe(1);
+  });
+});
+
+/** The pids of the nx-go watchers that are children of this process. */
+function watcherPids(): number[] {
+  const r = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.includes('nx-go-watcher')).map((l) => Number(l.trim().split(/\s+/)[0]));
+}

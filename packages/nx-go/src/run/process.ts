@@ -1,7 +1,7 @@
 // Runs one step as a process group: streamed output, an optional timeout that kills the whole tree, and no orphan
 // on Ctrl-C or when the executor itself dies (even by SIGKILL).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,51 +53,116 @@ function formatDuration(ms: number): string {
 export const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * The watcher's script. Line 1 is the step's process group; line 2 "done" means the step ended normally.
- * EOF instead (the executor died, even by SIGKILL, so no handler of ours ran) kills the group and
- * removes the files in "$@". It ignores the interrupt signals, so that only "done" or EOF ends it: on
+ * The watcher's script: one watcher per executor process, shared by every step it runs (a batch runs a
+ * hundred; one more fork per step cost the batch's event loop about 5 ms each). It reads lines on stdin:
+ * - `f<id> <path>`: a file to remove if the executor dies while step <id> runs; `\` and newline in the
+ *   path come escaped as `\\` and `\n`, for printf %b;
+ * - `g<id> <group>`: step <id>'s process group;
+ * - `d<id>`: step <id> ended and was cleaned up by the executor: forget it.
+ * EOF instead (the executor died, even by SIGKILL, so no handler of ours ran) kills every group still
+ * listed, then removes their files. It ignores the interrupt signals, so that only EOF ends it: on
  * Ctrl-C Nx 24 signals the executor's whole process tree, this watcher included (found by review). Nx's
- * SIGKILL of the tree a few seconds later still reaches it.
+ * SIGKILL of the tree a few seconds later still reaches it. Globbing is off: the lines are data.
  */
-export const WATCHER_SCRIPT =
-  "trap '' INT TERM HUP; IFS= read -r group; IFS= read -r line; [ \"$line\" = done ] && exit 0; [ -n \"$group\" ] && kill -KILL -\"$group\" 2>/dev/null; rm -rf -- \"$@\"";
+export const WATCHER_SCRIPT = [
+  "trap '' INT TERM HUP",
+  'set -f',
+  "nl='\n'",
+  'live=',
+  'while IFS= read -r line; do',
+  '  case $line in',
+  '    d*) id=${line#d}; keep=; IFS=$nl; for l in $live; do case $l in [fg]"$id "*) ;; *) keep="$keep$l$nl" ;; esac; done; unset IFS; live=$keep ;;',
+  '    [fg]*) live="$live$line$nl" ;;',
+  '  esac',
+  'done',
+  'IFS=$nl',
+  'for l in $live; do case $l in g*) kill -KILL -"${l#* }" 2>/dev/null ;; esac; done',
+  // A trailing "." keeps a path's own trailing newline from being stripped by $(…).
+  'for l in $live; do case $l in f*) p=$(printf "%b." "${l#* }"); rm -rf -- "${p%.}" ;; esac; done',
+].join('\n');
 
 export interface Watcher {
   /** Tells the watcher which process group to kill if the executor dies. */
   watch(group: number): void;
-  /** The step ended and was cleaned up by us: the watcher exits without touching anything. */
+  /** The step ended and was cleaned up by us: the watcher forgets it. */
   release(): void;
 }
 
+/** A path as a line of the watcher's protocol: printf %b turns it back. */
+export const watcherPath = (path: string) => path.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+let shared: { send(lines: string): void } | undefined;
+let nextStep = 0;
+
 /**
- * Why a separate process: the step runs detached (its own group) and SIGKILL runs no handler, so only a
+ * Why a separate process: a step runs detached (its own group) and SIGKILL runs no handler, so only a
  * process outside both groups, holding the read end of a pipe that the executor alone writes, learns of
- * the executor's death (EOF) and can kill the step's group; detached too, so a kill of nx's group spares it.
+ * the executor's death (EOF) and can kill the steps' groups; detached too, so a kill of nx's group spares
+ * it. Started at the first step; its pipe does not keep the executor alive, and when the executor exits
+ * the pipe closes, so the watcher exits too.
+ */
+function sharedWatcher(): { send(lines: string): void } {
+  if (shared) return shared;
+  const child: ChildProcess = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  const self = {
+    send: (lines: string) => {
+      child.stdin?.write(lines);
+    },
+  };
+  // EPIPE if the watcher is gone (it never should be): the steps themselves are unaffected, and the next step starts a new one.
+  const forget = () => {
+    if (shared === self) shared = undefined;
+  };
+  child.on('error', forget);
+  child.on('exit', forget);
+  child.stdin?.on('error', forget);
+  shared = self;
+  return self;
+}
+
+/**
+ * Registers a step with the process's watcher before the step starts, so the executor cannot die
+ * between the step's start and its registration: its files are removed even before it has a group.
  */
 export function startWatcher(removeOnDeath: string[] = []): Watcher {
-  const child: ChildProcess = spawn('sh', ['-c', WATCHER_SCRIPT, 'nx-go-watcher', ...removeOnDeath], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  child.unref();
-  // EPIPE if the watcher is gone (it never should be): the step itself is unaffected.
-  child.on('error', () => undefined);
-  child.stdin?.on('error', () => undefined);
-  let watching = false;
+  const watcher = sharedWatcher();
+  const id = ++nextStep;
+  if (removeOnDeath.length) watcher.send(removeOnDeath.map((f) => `f${id} ${watcherPath(f)}\n`).join(''));
+  let released = false;
   return {
-    watch: (group) => {
-      watching = true;
-      child.stdin?.write(`${group}\n`);
-    },
-    // An empty group line first when there was no group, so "done" is always the second line.
+    watch: (group) => watcher.send(`g${id} ${group}\n`),
     release: () => {
-      child.stdin?.end(watching ? 'done\n' : '\ndone\n');
+      if (released) return;
+      released = true;
+      watcher.send(`d${id}\n`);
     },
   };
 }
 
+// Loaded once: every import() of an ES module goes through the loader again, about 6 ms per step in a busy batch.
+const loadExeca = () => import('execa');
+let execaModule: ReturnType<typeof loadExeca> | undefined;
+
+/** Starts loading execa (120 ms), so that it loads while a batch sets up its first tasks rather than after. */
+export function preloadExeca(): void {
+  execaModule ??= loadExeca();
+  // A failed load is reported by the step that awaits it.
+  execaModule.catch(() => undefined);
+}
+
+/** Go removes its own $WORK when it ends normally: the empty directory goes without a recursive walk. */
+function removeWorkDir(work: string): void {
+  try {
+    rmdirSync(work);
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function runStep(step: Step, opts: StepOptions): Promise<StepResult> {
-  const { execa } = await import('execa');
+  const { execa } = await (execaModule ??= loadExeca());
   const graceMs = opts.graceMs ?? 5000;
   const [file, ...args] = 'exec' in step ? step.exec : [step.shell];
   // Go's temp $WORK directory goes into a directory of the step's own (GOTMPDIR), removed whatever the
@@ -173,7 +238,7 @@ export async function runStep(step: Step, opts: StepOptions): Promise<StepResult
     return { ok: true, stdout };
   } finally {
     for (const t of timers) clearTimeout(t);
-    rmSync(work, { recursive: true, force: true });
+    removeWorkDir(work);
     watcher.release();
     for (const s of INTERRUPTS) process.off(s, onSignal);
     process.off('exit', onExit);

@@ -2,7 +2,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { dependencyIds } from '../overrides';
 import { buildSession, runBuildTask, type BuildExecutorOptions, type BuildSession, type TaskOutput } from './executor';
-import { INTERRUPTS } from '../../run/process';
+import { INTERRUPTS, preloadExeca } from '../../run/process';
 import { batchParallelism } from './parallelism';
 
 export { batchParallelism, parallelFromArgs } from './parallelism';
@@ -45,6 +45,7 @@ export default async function* buildBatch(
   _overrides: BuildExecutorOptions,
   context: ExecutorContext,
 ): AsyncGenerator<BatchTaskResult> {
+  preloadExeca();
   const limit = batchParallelism(context);
   const session = buildSession(limit);
   // Up to `limit` more tasks than go builds are under way: they read their settings, plan and check their
