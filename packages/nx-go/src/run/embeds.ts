@@ -2,7 +2,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import fg from 'fast-glob';
 import { ignoredFileSpecs, type DiskScope } from '../plan/disk-inputs';
 
 export interface HashedModule {
@@ -155,6 +154,8 @@ function embeddersOf(workspaceRoot: string, mod: HashedModule, seen: EmbedScan):
  * cache. The first module is the worker being built; the others are the libraries it imports.
  */
 export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], git?: IgnoredFiles, seen: EmbedScan = new Map()): string[] {
+  // Loaded only for a module that embeds something: most builds never need it, and it costs ~20 ms to load.
+  const fg = () => require('fast-glob') as typeof import('fast-glob');
   const problems: string[] = [];
   const found: Array<{ mod: HashedModule; file: string; embedded: string; isWorker: boolean }> = [];
   modules.forEach((mod, index) => {
@@ -162,7 +163,7 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], g
     if (embedders.length === 0) return;
     const positive = mod.inputs.filter((i) => !i.startsWith('!')).map((i) => toGlob(mod.root, i));
     const negative = mod.inputs.filter((i) => i.startsWith('!')).map((i) => toGlob(mod.root, i.slice(1)));
-    const hashed = new Set(fg.sync(positive, { cwd: workspaceRoot, ignore: negative, dot: true }));
+    const hashed = new Set(fg().sync(positive, { cwd: workspaceRoot, ignore: negative, dot: true }));
     for (const { file, patterns } of embedders) {
       const dir = posix.dirname(file);
       for (const pattern of patterns) {
@@ -171,8 +172,8 @@ export function unhashedEmbeds(workspaceRoot: string, modules: HashedModule[], g
         const opts = { cwd: workspaceRoot, dot: pattern.startsWith('all:'), suppressErrors: true };
         // Go's path.Match lets `*` match a leading dot, so a pattern names dotfiles too; only the files
         // below a named directory skip them (without all:).
-        const named = fg.sync(posix.join(dir, clean), { ...opts, dot: true, onlyFiles: false, markDirectories: true });
-        const matches = named.flatMap((m) => (m.endsWith('/') ? fg.sync(`${m}**/*`, opts) : [m]));
+        const named = fg().sync(posix.join(dir, clean), { ...opts, dot: true, onlyFiles: false, markDirectories: true });
+        const matches = named.flatMap((m) => (m.endsWith('/') ? fg().sync(`${m}**/*`, opts) : [m]));
         for (const embedded of matches) {
           if (!hashed.has(embedded)) {
             problems.push(`${file} embeds ${embedded}, which is not among the build's inputs; ${advice(mod, embedded, index === 0)}`);
