@@ -213,15 +213,34 @@ function idleGateSummary() {
  * @param {string[]} args
  * @param {{ cwd: string, env: NodeJS.ProcessEnv, allowFailure?: boolean }} opts
  */
+/**
+ * CPU time (user + system, ms) of the children this process has waited for, from /proc/self/stat's cutime and
+ * cstime: spawnSync waits for its child, which waited for its own, so the delta around one spawnSync is the CPU
+ * that command's whole process tree used (a detached process it left running is not in it). Undefined off Linux.
+ */
+function childrenCpuMs() {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // Fields 16 and 17 of stat(5) (cutime, cstime), counted from 1 with pid and comm cut off: indexes 13 and 14.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 function timeRun(file, args, opts) {
   waitForIdle();
   // Files, not pipes: nx 24.0.6 can exit before all it wrote to a pipe arrives (then tasks seem missing).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-go-bench-out-'));
   const out = fs.openSync(path.join(dir, 'stdout'), 'w');
   const err = fs.openSync(path.join(dir, 'stderr'), 'w');
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const r = spawnSync(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, err] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpuAfter = childrenCpuMs();
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   fs.closeSync(out);
   fs.closeSync(err);
   r.stdout = fs.readFileSync(path.join(dir, 'stdout'), 'utf8');
@@ -232,7 +251,7 @@ function timeRun(file, args, opts) {
   if (r.status !== 0 && !opts.allowFailure) {
     throw new Error(`${file} ${args.join(' ')} (in ${opts.cwd}) exited ${r.status}:\n${output.slice(-4000)}`);
   }
-  return { ms, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', output };
+  return { ms, cpuMs, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', output };
 }
 
 /** @param {number[]} xs */

@@ -148,16 +148,16 @@ function measureOne(nxVersion, layout, n, runs, seed, scratch) {
     const tasks = lib.parseTasks(r.output);
     const wrong = jobs.filter((j) => !expect.includes(tasks.get(`${j.name}:build`)));
     if (wrong.length) throw new Error(`expected every build to be ${expect.join(' or ')}; ${wrong.length} were not, e.g. ${wrong[0].name}: ${tasks.get(`${wrong[0].name}:build`)}\n${r.output.slice(-3000)}`);
-    return r.ms;
+    return r;
   };
   const HIT = ['local cache', 'existing outputs match the cache, left as is'];
   const variants = {
     nxMiss: { label: 'nx run-many -t build --skip-nx-cache (every task a miss)', run: () => (removeOutputs(), runNx(['--skip-nx-cache'], ['miss'])) },
-    seq: { label: 'the same go builds, sequential shell loop', run: () => (removeOutputs(), lib.timeRun('bash', [seqScript], { cwd: ws, env }).ms) },
-    par: { label: 'the same go builds, 2 at a time (xargs -P2)', run: () => (removeOutputs(), lib.timeRun('sh', ['-c', `xargs -d '\\n' -n1 -P2 sh -c < ${lib.shellQuote(parList)}`], { cwd: ws, env }).ms) },
-    floor: { label: `one go build of all ${jobs.length} main packages (go.work; the floor)`, run: () => lib.timeRun(floorArgv[0], floorArgv.slice(1), { cwd: ws, env: floorEnv }).ms },
+    seq: { label: 'the same go builds, sequential shell loop', run: () => (removeOutputs(), lib.timeRun('bash', [seqScript], { cwd: ws, env })) },
+    par: { label: 'the same go builds, 2 at a time (xargs -P2)', run: () => (removeOutputs(), lib.timeRun('sh', ['-c', `xargs -d '\\n' -n1 -P2 sh -c < ${lib.shellQuote(parList)}`], { cwd: ws, env })) },
+    floor: { label: `one go build of all ${jobs.length} main packages (go.work; the floor)`, run: () => lib.timeRun(floorArgv[0], floorArgv.slice(1), { cwd: ws, env: floorEnv }) },
     nxHit: { label: 'nx run-many -t build, all from the Nx cache', run: () => runNx([], HIT) },
-    nxFloor: { label: `${n} nx:run-commands tasks running true (Nx alone)`, run: () => lib.nx(floorWs, ['run-many', '-t', 'noop', '--output-style=static', ...parallel], env).ms },
+    nxFloor: { label: `${n} nx:run-commands tasks running true (Nx alone)`, run: () => lib.nx(floorWs, ['run-many', '-t', 'noop', '--output-style=static', ...parallel], env) },
   };
 
   // The loop first: with a cold Go cache a build can outlast the generated workers' build.timeout.
@@ -170,13 +170,19 @@ function measureOne(nxVersion, layout, n, runs, seed, scratch) {
 
   const keys = Object.keys(variants);
   const samples = Object.fromEntries(keys.map((k) => [k, []]));
+  const cpu = Object.fromEntries(keys.map((k) => [k, []]));
   for (let r = 0; r < runs; r++) {
     const order = keys.slice(r % keys.length).concat(keys.slice(0, r % keys.length));
-    for (const k of order) samples[k].push(variants[k].run());
-    lib.log(`nx ${nxVersion}, ${layout}, run ${r + 1}/${runs}: ${keys.map((k) => `${k} ${Math.round(samples[k][r])} ms`).join(', ')}`);
+    for (const k of order) {
+      const result = variants[k].run();
+      samples[k].push(result.ms);
+      cpu[k].push(result.cpuMs);
+    }
+    lib.log(`nx ${nxVersion}, ${layout}, run ${r + 1}/${runs}: ${keys.map((k) => `${k} ${Math.round(samples[k][r])} ms (cpu ${Math.round(cpu[k][r])})`).join(', ')}`);
   }
   const med = Object.fromEntries(keys.map((k) => [k, lib.median(samples[k])]));
-  return { nxVersion, layout, tasks: jobs.length, variants, samples, med };
+  const cpuMed = Object.fromEntries(keys.map((k) => [k, cpu[k].every((c) => c !== undefined) ? lib.median(cpu[k]) : undefined]));
+  return { nxVersion, layout, tasks: jobs.length, variants, samples, med, cpu, cpuMed };
 }
 
 function main() {
@@ -200,7 +206,16 @@ function main() {
   for (const r of results) {
     const m = r.med;
     console.log(`\nnx ${r.nxVersion}, ${r.layout} layout, ${r.tasks} build tasks: wall time, median of ${runs}`);
-    lib.printTable(['what', 'median', 'samples (ms)'], Object.entries(r.variants).map(([k, v]) => [v.label, lib.fmtMs(m[k]), r.samples[k].map(Math.round).join(', ')]));
+    // CPU: user + system time of the command's whole process tree. On a saturated 2-CPU machine wall time is about
+    // CPU / 2, and CPU time varies far less between runs than wall time: it shows where a difference comes from.
+    const cpuCell = (k) => (r.cpuMed[k] === undefined ? 'n/a' : lib.fmtMs(r.cpuMed[k]));
+    lib.printTable(['what', 'median', 'samples (ms)', 'CPU median', 'CPU samples (ms)'], Object.entries(r.variants).map(([k, v]) => [v.label, lib.fmtMs(m[k]), r.samples[k].map(Math.round).join(', '), cpuCell(k), r.cpu[k].map((c) => (c === undefined ? 'n/a' : Math.round(c))).join(', ')]));
+    console.log('');
+    const perRun = (a, b) => r.samples[a].map((x, i) => (x / r.samples[b][i]).toFixed(2)).join(', ');
+    console.log(`each run's own pair: miss / sequential ${perRun('nxMiss', 'seq')}; miss / 2-way ${perRun('nxMiss', 'par')}`);
+    if (r.cpuMed.nxMiss !== undefined) {
+      console.log(`CPU, medians: miss / 2-way loop ${lib.fmtRatio(r.cpuMed.nxMiss, r.cpuMed.par)}, miss - 2-way loop ${lib.fmtDelta(r.cpuMed.nxMiss - r.cpuMed.par)}; Nx alone ${lib.fmtMs(r.cpuMed.nxFloor)}`);
+    }
     console.log('');
     lib.printTable(['ratio', 'value', 'goal (issue 9)'], [
       ['run-many miss / sequential loop', lib.fmtRatio(m.nxMiss, m.seq), '<= 0.80x'],
